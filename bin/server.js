@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The wschat chat server. `node bin/server.js --help` lists the options.
+import { OptionsError, parseServerOptions, usage } from '../dist/server/options.js';
+import { createLogger } from '../dist/server/logger.js';
+import { createChatServer } from '../dist/server/chat-server.js';
+
+let options;
+try {
+  options = parseServerOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof OptionsError)) throw error;
+  console.error(`error: ${error.message}\n\n${usage()}`);
+  process.exit(2);
+}
+if (options === 'help') {
+  console.log(usage());
+  process.exit(0);
+}
+
+const logger = createLogger(options.logLevel);
+let chat;
+try {
+  chat = createChatServer(options, logger);
+} catch (error) {
+  console.error(`error: ${error.message}`);
+  process.exit(2);
+}
+process.on('uncaughtException', (error) => logger.error('uncaught_exception', {}, error));
+process.on('unhandledRejection', (error) => logger.error('unhandled_rejection', {}, error));
+
+try {
+  const address = await chat.listen();
+  const scheme = options.tlsCert ? 'https' : 'http';
+  const host = address.family === 'IPv6' ? (address.address === '::' ? 'localhost' : `[${address.address}]`) : address.address === '0.0.0.0' ? 'localhost' : address.address;
+  logger.info('listening', { url: `${scheme}://${host}:${address.port}/`, ws: `${scheme === 'https' ? 'wss' : 'ws'}://${host}:${address.port}/ws` });
+} catch (error) {
+  logger.error('listen_failed', { code: error.code, port: options.port });
+  process.exit(1);
+}
+
+let stopping = false;
+const stop = async (signal) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutdown', { signal });
+  // Exit 0 within 5 s whatever happens (contract: Lifecycle).
+  setTimeout(() => process.exit(0), 4800).unref();
+  await chat.shutdown(4000);
+  process.exit(0);
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

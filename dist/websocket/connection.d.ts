@@ -1,0 +1,108 @@
+/**
+ * One WebSocket connection: binds the sans-I/O decoder and encoder to a
+ * socket. It owns what the codec cannot: writing (batched per event-loop
+ * turn), backpressure limits, the closing handshake and its timeout, and
+ * heartbeat state. Server and client connections are the same class.
+ */
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { type DecoderHandler } from './decoder.ts';
+export declare const ReadyState: {
+    readonly CONNECTING: 0;
+    readonly OPEN: 1;
+    readonly CLOSING: 2;
+    readonly CLOSED: 3;
+};
+export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
+export interface ConnectionOptions {
+    role: 'server' | 'client';
+    /** Largest incoming message in bytes (1009 beyond it). Default 16 MiB. */
+    maxMessageSize?: number;
+    /** Most fragments in one incoming message (1009 beyond it). Default 100,000. */
+    maxFragments?: number;
+    /** How long to wait for the peer's part of the closing handshake. Default 5 s. */
+    closeTimeoutMs?: number;
+    /** Unsent bytes allowed before the peer counts as a slow consumer; 0 = no cap. */
+    maxBufferedAmount?: number;
+    /** The subprotocol agreed in the handshake, if any. */
+    protocol?: string | undefined;
+    remoteAddress?: string | undefined;
+}
+export interface ConnectionEvents {
+    message: [data: string | Buffer, isBinary: boolean];
+    ping: [payload: Buffer];
+    pong: [payload: Buffer];
+    /** `code` is the peer's close code, or ours when the peer sent none, or 1006. */
+    close: [code: number, reason: string];
+    /** A protocol fault by the peer (we closed with `code`) or a socket error. */
+    error: [error: Error & {
+        closeCode?: number;
+    }];
+}
+export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> implements DecoderHandler {
+    readonly protocol: string | undefined;
+    readonly remoteAddress: string | undefined;
+    /** Free for the application to use (e.g. a session id). */
+    id: number;
+    private readonly socket;
+    private readonly role;
+    private readonly decoder;
+    private readonly closeTimeoutMs;
+    private readonly maxBufferedAmount;
+    private state;
+    private pending;
+    private pendingBytes;
+    private queued;
+    private endAfterFlush;
+    private closeSent;
+    private closeReceived;
+    private closeCode;
+    private closeReason;
+    private closeTimer;
+    /** Cleared by each heartbeat, set by any byte from the peer. */
+    private heardFrom;
+    constructor(socket: Duplex, options: ConnectionOptions, head?: Buffer);
+    get readyState(): ReadyState;
+    /** Bytes accepted by send() that the kernel has not taken yet. */
+    get bufferedAmount(): number;
+    /** Sends a text (string) or binary (bytes) message. False if not open. */
+    send(data: string | Uint8Array): boolean;
+    /**
+     * Sends a frame made by `encodeMessage` (unmasked), e.g. one broadcast frame
+     * shared by many connections. Server connections only: a client must mask
+     * each frame with its own key (§5.3).
+     */
+    sendPrepared(frame: Buffer): boolean;
+    ping(payload?: string | Uint8Array): boolean;
+    /**
+     * Starts the closing handshake (§7.1.2). The TCP connection is closed once
+     * the peer answers, or after the close timeout if it does not.
+     */
+    close(code?: number, reason?: string): void;
+    /** Drops the TCP connection at once, without a closing handshake. */
+    terminate(): void;
+    /**
+     * For a heartbeat timer: false if nothing arrived since the last call (the
+     * caller should terminate); otherwise pings and starts a new round.
+     */
+    heartbeat(): boolean;
+    /** Writes this turn's frames in one socket write. Called by the scheduler. */
+    flush(): void;
+    private enqueue;
+    /**
+     * The peer is not reading fast enough: forget what is queued, say why in a
+     * close frame (it only arrives if the peer drains the socket) and drop the
+     * connection soon, so its buffers are freed.
+     */
+    private dropSlowConsumer;
+    private sendClose;
+    private armCloseTimer;
+    private onData;
+    onMessage(data: string | Buffer, isBinary: boolean): void;
+    onPing(payload: Buffer): void;
+    onPong(payload: Buffer): void;
+    onClose(code: number, reason: string): void;
+    onFault(code: number, reason: string): void;
+    private onSocketError;
+    private onSocketClose;
+}

@@ -1,0 +1,265 @@
+/**
+ * One WebSocket connection: binds the sans-I/O decoder and encoder to a
+ * socket. It owns what the codec cannot: writing (batched per event-loop
+ * turn), backpressure limits, the closing handshake and its timeout, and
+ * heartbeat state. Server and client connections are the same class.
+ */
+import { EventEmitter } from 'node:events';
+import { CloseCode } from "./close-codes.js";
+import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from "./decoder.js";
+import { Opcode, encodeClose, encodeFrame, encodeMessage } from "./encoder.js";
+export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+/**
+ * Connections with output waiting for this turn's flush. One setImmediate
+ * flushes them all, so frames sent to a connection during one event-loop turn
+ * leave in one socket write, however many there were.
+ */
+const dirty = [];
+let flushScheduled = false;
+function scheduleFlush(connection) {
+    dirty.push(connection);
+    if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushDirty);
+    }
+}
+function flushDirty() {
+    flushScheduled = false;
+    // Connections dirtied while flushing wait for the next turn.
+    const batch = dirty.splice(0, dirty.length);
+    for (const connection of batch)
+        connection.flush();
+}
+export class WebSocketConnection extends EventEmitter {
+    protocol;
+    remoteAddress;
+    /** Free for the application to use (e.g. a session id). */
+    id = 0;
+    socket;
+    role;
+    decoder;
+    closeTimeoutMs;
+    maxBufferedAmount;
+    state = ReadyState.OPEN;
+    pending = [];
+    pendingBytes = 0;
+    queued = false;
+    endAfterFlush = false;
+    closeSent = false;
+    closeReceived = false;
+    closeCode = CloseCode.ABNORMAL;
+    closeReason = '';
+    closeTimer;
+    /** Cleared by each heartbeat, set by any byte from the peer. */
+    heardFrom = true;
+    constructor(socket, options, head) {
+        super();
+        this.socket = socket;
+        this.role = options.role;
+        this.protocol = options.protocol;
+        this.remoteAddress = options.remoteAddress;
+        this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+        this.maxBufferedAmount = options.maxBufferedAmount ?? 0;
+        this.decoder = new FrameDecoder(this, {
+            role: options.role,
+            maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+            maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+        });
+        socket.on('data', (chunk) => this.onData(chunk));
+        socket.on('error', (error) => this.onSocketError(error));
+        socket.on('close', () => this.onSocketClose());
+        // A peer that half-closes without a Close frame is gone (§7.1.5: 1006).
+        socket.on('end', () => this.socket.end());
+        if (head && head.length > 0)
+            queueMicrotask(() => this.onData(head));
+    }
+    get readyState() {
+        return this.state;
+    }
+    /** Bytes accepted by send() that the kernel has not taken yet. */
+    get bufferedAmount() {
+        return this.pendingBytes + this.socket.writableLength;
+    }
+    /** Sends a text (string) or binary (bytes) message. False if not open. */
+    send(data) {
+        if (this.state !== ReadyState.OPEN)
+            return false;
+        return this.enqueue(encodeMessage(data, { mask: this.role === 'client' }));
+    }
+    /**
+     * Sends a frame made by `encodeMessage` (unmasked), e.g. one broadcast frame
+     * shared by many connections. Server connections only: a client must mask
+     * each frame with its own key (§5.3).
+     */
+    sendPrepared(frame) {
+        if (this.state !== ReadyState.OPEN)
+            return false;
+        if (this.role === 'client')
+            throw new Error('sendPrepared is for server connections');
+        return this.enqueue(frame);
+    }
+    ping(payload = '') {
+        if (this.state !== ReadyState.OPEN)
+            return false;
+        return this.enqueue(encodeFrame(Opcode.PING, payload, { mask: this.role === 'client' }));
+    }
+    /**
+     * Starts the closing handshake (§7.1.2). The TCP connection is closed once
+     * the peer answers, or after the close timeout if it does not.
+     */
+    close(code = CloseCode.NORMAL, reason = '') {
+        if (this.state !== ReadyState.OPEN)
+            return;
+        this.sendClose(code, reason);
+    }
+    /** Drops the TCP connection at once, without a closing handshake. */
+    terminate() {
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.socket.destroy();
+    }
+    /**
+     * For a heartbeat timer: false if nothing arrived since the last call (the
+     * caller should terminate); otherwise pings and starts a new round.
+     */
+    heartbeat() {
+        if (this.state !== ReadyState.OPEN)
+            return true;
+        if (!this.heardFrom)
+            return false;
+        this.heardFrom = false;
+        this.ping();
+        return true;
+    }
+    /** Writes this turn's frames in one socket write. Called by the scheduler. */
+    flush() {
+        this.queued = false;
+        const count = this.pending.length;
+        if (count > 0 && this.socket.writable) {
+            const data = count === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+            this.pending = [];
+            this.pendingBytes = 0;
+            this.socket.write(data);
+        }
+        if (this.endAfterFlush) {
+            this.endAfterFlush = false;
+            if (this.socket.writable)
+                this.socket.end();
+        }
+    }
+    enqueue(frame) {
+        if (this.maxBufferedAmount > 0 && this.bufferedAmount + frame.length > this.maxBufferedAmount) {
+            this.dropSlowConsumer();
+            return false;
+        }
+        this.pending.push(frame);
+        this.pendingBytes += frame.length;
+        if (!this.queued) {
+            this.queued = true;
+            scheduleFlush(this);
+        }
+        return true;
+    }
+    /**
+     * The peer is not reading fast enough: forget what is queued, say why in a
+     * close frame (it only arrives if the peer drains the socket) and drop the
+     * connection soon, so its buffers are freed.
+     */
+    dropSlowConsumer() {
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.closeSent = true;
+        this.closeCode = CloseCode.TRY_AGAIN_LATER;
+        this.closeReason = 'slow consumer';
+        this.state = ReadyState.CLOSING;
+        this.decoder.stop();
+        this.socket.end(encodeClose(CloseCode.TRY_AGAIN_LATER, 'slow consumer', { mask: this.role === 'client' }));
+        this.armCloseTimer(Math.min(this.closeTimeoutMs, 1000));
+    }
+    sendClose(code, reason) {
+        this.closeSent = true;
+        if (!this.closeReceived) {
+            this.closeCode = code ?? CloseCode.NO_STATUS;
+            this.closeReason = reason;
+        }
+        this.state = ReadyState.CLOSING;
+        this.pending.push(encodeClose(code, reason, { mask: this.role === 'client' }));
+        this.pendingBytes += this.pending[this.pending.length - 1].length;
+        if (!this.queued) {
+            this.queued = true;
+            scheduleFlush(this);
+        }
+        this.armCloseTimer(this.closeTimeoutMs);
+    }
+    armCloseTimer(ms) {
+        if (this.closeTimer)
+            return;
+        this.closeTimer = setTimeout(() => this.socket.destroy(), ms);
+        this.closeTimer.unref();
+    }
+    onData(chunk) {
+        this.heardFrom = true;
+        this.decoder.push(chunk);
+    }
+    // ---- DecoderHandler: what the codec found in the peer's bytes ----
+    onMessage(data, isBinary) {
+        // After our Close frame, the application has said goodbye: drop data (§1.4).
+        if (this.state !== ReadyState.OPEN)
+            return;
+        this.emit('message', data, isBinary);
+    }
+    onPing(payload) {
+        // §5.5.2: answer with a Pong carrying the same payload, unless closing.
+        if (this.state === ReadyState.OPEN) {
+            this.enqueue(encodeFrame(Opcode.PONG, payload, { mask: this.role === 'client' }));
+        }
+        this.emit('ping', payload);
+    }
+    onPong(payload) {
+        this.emit('pong', payload);
+    }
+    onClose(code, reason) {
+        this.closeReceived = true;
+        this.closeCode = code;
+        this.closeReason = reason;
+        // §5.5.1: echo the Close unless we already sent ours; 1005 means "no code".
+        if (!this.closeSent)
+            this.sendClose(code === CloseCode.NO_STATUS ? undefined : code, '');
+        // §7.1.1: the server closes the TCP connection first; a client waits for it.
+        if (this.role === 'server')
+            this.endAfterFlush = true;
+        if (!this.queued)
+            this.flush();
+    }
+    onFault(code, reason) {
+        // §7.1.7 "Fail the WebSocket Connection": send a Close, then close TCP.
+        if (this.listenerCount('error') > 0) {
+            this.emit('error', Object.assign(new Error(reason), { closeCode: code }));
+        }
+        if (!this.closeSent) {
+            this.sendClose(code, reason);
+            this.closeCode = code;
+            this.closeReason = reason;
+        }
+        this.endAfterFlush = true;
+        if (!this.queued)
+            this.flush();
+    }
+    onSocketError(error) {
+        // Resets and timeouts from the peer are normal on the internet: report, never throw.
+        if (this.listenerCount('error') > 0)
+            this.emit('error', error);
+        this.socket.destroy();
+    }
+    onSocketClose() {
+        if (this.state === ReadyState.CLOSED)
+            return;
+        this.state = ReadyState.CLOSED;
+        this.decoder.stop();
+        if (this.closeTimer)
+            clearTimeout(this.closeTimer);
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.emit('close', this.closeCode, this.closeReason);
+    }
+}

@@ -1,0 +1,66 @@
+export interface DecoderHandler {
+    /** A complete data message: a string for text, a Buffer for binary. */
+    onMessage(data: string | Buffer, isBinary: boolean): void;
+    onPing(payload: Buffer): void;
+    onPong(payload: Buffer): void;
+    /** The peer's Close frame; `code` is 1005 when the frame had no body (§7.1.5). */
+    onClose(code: number, reason: string): void;
+    /** The peer broke the protocol: fail the connection with this close code (§7.1.7). */
+    onFault(code: number, reason: string): void;
+}
+export interface DecoderOptions {
+    /** A server expects masked frames, a client unmasked ones (§5.1). */
+    role: 'server' | 'client';
+    /** Largest message (all fragments together) in bytes; beyond it → 1009. */
+    maxMessageSize: number;
+    /** Most frames in one fragmented message; beyond it → 1009. */
+    maxFragments: number;
+}
+export declare const DEFAULT_MAX_MESSAGE_SIZE: number;
+export declare const DEFAULT_MAX_FRAGMENTS = 100000;
+export declare class FrameDecoder {
+    private readonly handler;
+    private readonly expectMask;
+    private readonly maxMessageSize;
+    private readonly maxFragments;
+    private state;
+    private readonly header;
+    private headerHave;
+    private headerNeed;
+    private fin;
+    private opcode;
+    private remaining;
+    private readonly mask;
+    private maskOffset;
+    private controlParts;
+    private messageOpcode;
+    private messageParts;
+    private messageSize;
+    private fragments;
+    private readonly utf8;
+    constructor(handler: DecoderHandler, options: DecoderOptions);
+    /** True once a Close frame or a fault ended the stream: later bytes are ignored. */
+    get stopped(): boolean;
+    /**
+     * Feeds bytes from the peer. Takes ownership of `chunk`: payloads are
+     * unmasked in place and delivered binary messages may be views of it.
+     */
+    push(chunk: Buffer): void;
+    /** Stops decoding; later input is ignored (used after we fail or close). */
+    stop(): void;
+    private fault;
+    private readHeader;
+    /** FIN, RSV and opcode (§5.2). */
+    private checkFirstByte;
+    /** MASK and the 7-bit length (§5.2). */
+    private checkSecondByte;
+    /** The extended length, once its bytes are in (§5.2). */
+    private checkLength;
+    /** The message-size limit, checked before any payload byte is buffered. */
+    private checkSize;
+    private rejectHeader;
+    private startPayload;
+    private readPayload;
+    private endFrame;
+    private endControlFrame;
+}

@@ -1,0 +1,271 @@
+/**
+ * The sans-I/O receiving half of RFC 6455: bytes in, messages and control
+ * frames out. It never touches a socket or a timer; the connection layer
+ * feeds it whatever chunks the socket produced and acts on the callbacks.
+ *
+ * Faults are reported at the earliest byte that proves them: a bad first
+ * header byte before the length arrives, an oversized message from its
+ * header before any payload is buffered, invalid UTF-8 as soon as the bad
+ * bytes of a still-arriving frame are in (§8.1 and Autobahn's "fail fast").
+ */
+import { CloseCode, isValidCloseCode } from "./close-codes.js";
+import { Opcode } from "./encoder.js";
+import { applyMask } from "./mask.js";
+import { Utf8Validator, isValidUtf8 } from "./utf8.js";
+export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_MAX_FRAGMENTS = 100_000;
+const READ_HEADER = 0;
+const READ_PAYLOAD = 1;
+const STOPPED = 2;
+export class FrameDecoder {
+    handler;
+    expectMask;
+    maxMessageSize;
+    maxFragments;
+    state = READ_HEADER;
+    // The header being read; it may arrive split across chunks.
+    header = new Uint8Array(14);
+    headerHave = 0;
+    headerNeed = 2;
+    // The frame whose payload is being read.
+    fin = false;
+    opcode = 0;
+    remaining = 0;
+    mask = new Uint8Array(4);
+    maskOffset = 0;
+    controlParts = [];
+    // The data message being assembled from one or more frames.
+    messageOpcode = 0; // 0: no message in progress
+    messageParts = [];
+    messageSize = 0;
+    fragments = 0;
+    utf8 = new Utf8Validator();
+    constructor(handler, options) {
+        this.handler = handler;
+        this.expectMask = options.role === 'server';
+        this.maxMessageSize = options.maxMessageSize;
+        this.maxFragments = options.maxFragments;
+    }
+    /** True once a Close frame or a fault ended the stream: later bytes are ignored. */
+    get stopped() {
+        return this.state === STOPPED;
+    }
+    /**
+     * Feeds bytes from the peer. Takes ownership of `chunk`: payloads are
+     * unmasked in place and delivered binary messages may be views of it.
+     */
+    push(chunk) {
+        let pos = 0;
+        const end = chunk.length;
+        while (pos < end && this.state !== STOPPED) {
+            if (this.state === READ_HEADER)
+                pos = this.readHeader(chunk, pos, end);
+            else
+                pos = this.readPayload(chunk, pos, end);
+        }
+    }
+    /** Stops decoding; later input is ignored (used after we fail or close). */
+    stop() {
+        this.state = STOPPED;
+        this.messageParts = [];
+        this.controlParts = [];
+    }
+    fault(code, reason) {
+        this.stop();
+        this.handler.onFault(code, reason);
+    }
+    readHeader(chunk, pos, end) {
+        // Collect header bytes, checking each field as soon as it is complete.
+        while (this.headerHave < this.headerNeed) {
+            if (pos >= end)
+                return pos;
+            const byte = chunk[pos++];
+            this.header[this.headerHave++] = byte;
+            if (this.headerHave === 1 && !this.checkFirstByte(byte))
+                return end;
+            if (this.headerHave === 2 && !this.checkSecondByte(byte))
+                return end;
+            if (this.headerHave === this.headerNeed && this.headerNeed > 2 && !this.checkLength()) {
+                return end;
+            }
+        }
+        this.startPayload();
+        return pos;
+    }
+    /** FIN, RSV and opcode (§5.2). */
+    checkFirstByte(byte) {
+        const opcode = byte & 0x0f;
+        this.fin = (byte & 0x80) !== 0;
+        this.opcode = opcode;
+        // No extension is negotiated, so every RSV bit must be clear (§5.2).
+        if ((byte & 0x70) !== 0)
+            return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'reserved bits set');
+        if (opcode >= Opcode.CLOSE) {
+            if (opcode > Opcode.PONG)
+                return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'reserved opcode');
+            // Control frames must not be fragmented (§5.5).
+            if (!this.fin)
+                return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'fragmented control frame');
+            return true;
+        }
+        if (opcode === Opcode.CONTINUATION) {
+            if (this.messageOpcode === 0) {
+                return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'continuation without a message');
+            }
+            return true;
+        }
+        if (opcode > Opcode.BINARY)
+            return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'reserved opcode');
+        // A new data frame while a fragmented message is open (§5.4).
+        if (this.messageOpcode !== 0) {
+            return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'expected a continuation frame');
+        }
+        return true;
+    }
+    /** MASK and the 7-bit length (§5.2). */
+    checkSecondByte(byte) {
+        const masked = (byte & 0x80) !== 0;
+        // §5.1: clients always mask, servers never do.
+        if (masked !== this.expectMask) {
+            return this.rejectHeader(CloseCode.PROTOCOL_ERROR, masked ? 'masked frame from server' : 'unmasked frame from client');
+        }
+        const length7 = byte & 0x7f;
+        const extended = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
+        this.headerNeed = 2 + extended + (masked ? 4 : 0);
+        if (extended === 0) {
+            this.remaining = length7;
+            return this.checkSize();
+        }
+        if (this.opcode >= Opcode.CLOSE) {
+            // Control frames carry at most 125 bytes (§5.5).
+            return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'control frame too long');
+        }
+        return true;
+    }
+    /** The extended length, once its bytes are in (§5.2). */
+    checkLength() {
+        const h = this.header;
+        const length7 = h[1] & 0x7f;
+        if (length7 === 126) {
+            this.remaining = (h[2] << 8) | h[3];
+        }
+        else if (length7 === 127) {
+            // The most significant bit must be 0 (§5.2).
+            if (h[2] & 0x80)
+                return this.rejectHeader(CloseCode.PROTOCOL_ERROR, 'length has top bit set');
+            const high = ((h[2] << 24) | (h[3] << 16) | (h[4] << 8) | h[5]) >>> 0;
+            const low = ((h[6] << 24) | (h[7] << 16) | (h[8] << 8) | h[9]) >>> 0;
+            this.remaining = high * 0x100000000 + low;
+        }
+        else {
+            return true; // only the mask was missing
+        }
+        return this.checkSize();
+    }
+    /** The message-size limit, checked before any payload byte is buffered. */
+    checkSize() {
+        if (this.opcode >= Opcode.CLOSE)
+            return true;
+        if (this.messageSize + this.remaining > this.maxMessageSize) {
+            return this.rejectHeader(CloseCode.MESSAGE_TOO_BIG, 'message too big');
+        }
+        return true;
+    }
+    rejectHeader(code, reason) {
+        this.fault(code, reason);
+        return false;
+    }
+    startPayload() {
+        const h = this.header;
+        if (this.expectMask) {
+            const at = this.headerNeed - 4;
+            this.mask[0] = h[at];
+            this.mask[1] = h[at + 1];
+            this.mask[2] = h[at + 2];
+            this.mask[3] = h[at + 3];
+        }
+        this.maskOffset = 0;
+        this.headerHave = 0;
+        this.headerNeed = 2;
+        if (this.opcode < Opcode.CLOSE) {
+            if (this.opcode !== Opcode.CONTINUATION) {
+                this.messageOpcode = this.opcode;
+                this.fragments = 0;
+                this.utf8.reset();
+            }
+            if (++this.fragments > this.maxFragments) {
+                this.fault(CloseCode.MESSAGE_TOO_BIG, 'too many fragments');
+                return;
+            }
+            this.messageSize += this.remaining;
+        }
+        this.state = READ_PAYLOAD;
+        if (this.remaining === 0)
+            this.endFrame();
+    }
+    readPayload(chunk, pos, end) {
+        const take = Math.min(this.remaining, end - pos);
+        const piece = chunk.subarray(pos, pos + take);
+        if (this.expectMask)
+            this.maskOffset = applyMask(piece, this.mask, 0, take, this.maskOffset);
+        this.remaining -= take;
+        if (this.opcode >= Opcode.CLOSE) {
+            this.controlParts.push(piece);
+        }
+        else {
+            // Text is validated piece by piece, so bad bytes fail before the frame ends.
+            if (this.messageOpcode === Opcode.TEXT && !this.utf8.push(piece)) {
+                this.fault(CloseCode.INVALID_PAYLOAD, 'invalid UTF-8');
+                return end;
+            }
+            this.messageParts.push(piece);
+        }
+        if (this.remaining === 0)
+            this.endFrame();
+        return pos + take;
+    }
+    endFrame() {
+        this.state = READ_HEADER;
+        if (this.opcode >= Opcode.CLOSE) {
+            const parts = this.controlParts;
+            this.controlParts = [];
+            this.endControlFrame(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+            return;
+        }
+        if (!this.fin)
+            return;
+        if (this.messageOpcode === Opcode.TEXT && !this.utf8.complete) {
+            this.fault(CloseCode.INVALID_PAYLOAD, 'invalid UTF-8');
+            return;
+        }
+        const parts = this.messageParts;
+        const isBinary = this.messageOpcode === Opcode.BINARY;
+        const size = this.messageSize;
+        this.messageParts = [];
+        this.messageOpcode = 0;
+        this.messageSize = 0;
+        const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+        this.handler.onMessage(isBinary ? data : data.toString('utf8'), isBinary);
+    }
+    endControlFrame(payload) {
+        if (this.opcode === Opcode.PING)
+            return this.handler.onPing(payload);
+        if (this.opcode === Opcode.PONG)
+            return this.handler.onPong(payload);
+        // Close (§5.5.1): empty, or a 2-byte code and a UTF-8 reason.
+        if (payload.length === 0) {
+            this.stop();
+            return this.handler.onClose(CloseCode.NO_STATUS, '');
+        }
+        if (payload.length === 1)
+            return this.fault(CloseCode.PROTOCOL_ERROR, 'close payload of 1 byte');
+        const code = payload.readUInt16BE(0);
+        if (!isValidCloseCode(code))
+            return this.fault(CloseCode.PROTOCOL_ERROR, `invalid close code ${code}`);
+        const reason = payload.subarray(2);
+        if (!isValidUtf8(reason))
+            return this.fault(CloseCode.INVALID_PAYLOAD, 'close reason is not UTF-8');
+        this.stop();
+        this.handler.onClose(code, reason.toString('utf8'));
+    }
+}

@@ -1,0 +1,130 @@
+/**
+ * The server side: attaches to an `http.Server` or `https.Server`, runs the
+ * opening handshake on its `upgrade` events and hands out connections.
+ * Owns the limits that span connections (counts per server and per address,
+ * the handshake timeout, the heartbeat round).
+ */
+import { EventEmitter } from 'node:events';
+import { Server as TlsServer } from 'node:tls';
+import { CloseCode } from "./close-codes.js";
+import { ReadyState, WebSocketConnection } from "./connection.js";
+import { acceptResponse, checkUpgradeRequest, errorResponse } from "./handshake.js";
+export class WebSocketServer extends EventEmitter {
+    connections = new Set();
+    options;
+    perAddress = new Map();
+    heartbeatTimer;
+    accepting = true;
+    constructor(options = {}) {
+        super();
+        this.options = options;
+        const interval = options.heartbeatIntervalMs ?? 0;
+        if (interval > 0) {
+            this.heartbeatTimer = setInterval(() => this.heartbeatRound(), interval);
+            this.heartbeatTimer.unref();
+        }
+    }
+    /** Serves WebSocket upgrades on `server` (plain requests stay the server's business). */
+    attach(server) {
+        server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
+        const timeout = this.options.handshakeTimeoutMs ?? 10_000;
+        if (timeout > 0) {
+            // A client that connects and then sends nothing, or dribbles its request,
+            // is dropped; the timer is cleared once the socket is upgraded or used for HTTP.
+            const onConnection = (socket) => {
+                const timer = setTimeout(() => {
+                    if (!upgraded.has(socket))
+                        socket.destroy();
+                }, timeout);
+                timer.unref();
+                socket.once('close', () => clearTimeout(timer));
+                handshakeTimers.set(socket, timer);
+            };
+            // Over TLS, the request arrives on the TLS socket, not the raw TCP one.
+            server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', onConnection);
+            server.on('request', (req) => {
+                const timer = handshakeTimers.get(req.socket);
+                if (timer)
+                    clearTimeout(timer);
+            });
+        }
+        return this;
+    }
+    /** Runs the handshake for one `upgrade` event. Never throws. */
+    handleUpgrade(req, socket, head) {
+        socket.on('error', () => socket.destroy());
+        const result = checkUpgradeRequest(req, this.options);
+        if (!result.ok)
+            return this.refuse(socket, req, result.status, result.reason, result.headers);
+        if (!this.accepting)
+            return this.refuse(socket, req, 503, 'server is shutting down');
+        const max = this.options.maxConnections ?? 0;
+        if (max > 0 && this.connections.size >= max)
+            return this.refuse(socket, req, 503, 'too many connections');
+        const address = req.socket.remoteAddress ?? '';
+        const perIp = this.options.maxConnectionsPerIp ?? 0;
+        const fromAddress = this.perAddress.get(address) ?? 0;
+        if (perIp > 0 && fromAddress >= perIp)
+            return this.refuse(socket, req, 503, 'too many connections from this address');
+        const timer = handshakeTimers.get(req.socket);
+        if (timer)
+            clearTimeout(timer);
+        upgraded.add(req.socket);
+        if ('setNoDelay' in socket)
+            socket.setNoDelay(true);
+        socket.write(acceptResponse(result.key, result.protocol));
+        const connection = new WebSocketConnection(socket, {
+            role: 'server',
+            maxMessageSize: this.options.maxMessageSize,
+            maxFragments: this.options.maxFragments,
+            closeTimeoutMs: this.options.closeTimeoutMs,
+            maxBufferedAmount: this.options.maxBufferedAmount,
+            protocol: result.protocol,
+            remoteAddress: address,
+        }, head);
+        this.connections.add(connection);
+        this.perAddress.set(address, fromAddress + 1);
+        connection.once('close', () => {
+            this.connections.delete(connection);
+            const left = (this.perAddress.get(address) ?? 1) - 1;
+            if (left > 0)
+                this.perAddress.set(address, left);
+            else
+                this.perAddress.delete(address);
+        });
+        this.emit('connection', connection, req);
+    }
+    /**
+     * Stops accepting upgrades and closes every connection with `code`
+     * (1001 "going away" by default). Resolves once all are closed; the close
+     * timeout bounds how long an unresponsive peer can delay that.
+     */
+    async closeAll(code = CloseCode.GOING_AWAY, reason = 'server shutting down') {
+        this.accepting = false;
+        if (this.heartbeatTimer)
+            clearInterval(this.heartbeatTimer);
+        const waiting = [];
+        for (const connection of this.connections) {
+            if (connection.readyState === ReadyState.CLOSED)
+                continue;
+            waiting.push(new Promise((resolve) => connection.once('close', () => resolve())));
+            connection.close(code, reason);
+        }
+        await Promise.all(waiting);
+    }
+    heartbeatRound() {
+        for (const connection of this.connections) {
+            if (!connection.heartbeat())
+                connection.terminate();
+        }
+    }
+    refuse(socket, req, status, reason, headers) {
+        this.emit('rejected', status, reason, req);
+        if (socket.writable)
+            socket.end(errorResponse(status, reason, headers));
+        // Do not wait forever for a peer that never reads the answer.
+        setTimeout(() => socket.destroy(), 1000).unref();
+    }
+}
+const handshakeTimers = new WeakMap();
+const upgraded = new WeakSet();
