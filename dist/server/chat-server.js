@@ -142,6 +142,8 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
         paths: ['/ws'],
         allowOrigin: originPolicy(options.allowedOrigins),
         maxMessageSize: options.maxPayload,
+        // Browsers send chat messages whole; a thousand pieces is already generous.
+        maxFragments: 1024,
         handshakeTimeoutMs: options.handshakeTimeout * 1000,
         heartbeatIntervalMs: options.heartbeat * 1000,
         maxBufferedAmount: options.maxBuffered,

@@ -1,0 +1,42 @@
+/** How text is decorated: colour on a terminal, identity otherwise. */
+export interface Paint {
+    /** A user name, in a colour that is stable per name. */
+    name(name: string): string;
+    /** Client and presence notices. */
+    system(text: string): string;
+    /** Quiet marks such as delivery acks and typing notices. */
+    dim(text: string): string;
+    error(text: string): string;
+}
+export declare const plainPaint: Paint;
+/** FNV-1a over the UTF-16 units: cheap, and the same name always gets the same colour. */
+export declare function nameColourIndex(name: string): number;
+export declare function colourPaint(): Paint;
+/** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
+export declare function shouldColour(stdoutIsTTY: boolean, env: Record<string, string | undefined>): boolean;
+/** Local HH:MM:SS of a server timestamp (Unix seconds). */
+export declare function formatTime(timestampSeconds: unknown): string;
+/**
+ * Other people's text goes to a terminal: control characters (ESC and the
+ * rest of C0/C1) and bidi overrides/isolates could move the cursor, recolour
+ * or reorder the screen, so they are shown as U+FFFD. Tabs and newlines stay.
+ */
+export declare function sanitize(text: string): string;
+/** A server frame after JSON.parse: an object with a string `type`. Fields are checked where used. */
+export type ServerFrame = {
+    type: string;
+} & Record<string, unknown>;
+export declare function parseServerFrame(text: string): ServerFrame | undefined;
+/** What the formatter needs to know about us. */
+export interface View {
+    /** Our name as the server assigned it (after dedup), once joined. */
+    self?: string | undefined;
+    /** The name we asked for, to explain a deduplicated name in the welcome. */
+    requested?: string | undefined;
+    paint?: Paint;
+}
+export declare function formatMessage(frame: Record<string, unknown>, paint: Paint): string;
+/** The lines to print for one server frame; none for a frame that shows nothing. */
+export declare function formatFrame(frame: ServerFrame, view?: View): string[];
+/** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
+export declare function describeClose(code: number, reason: string): string;

@@ -1,0 +1,166 @@
+/**
+ * Turns server frames (wire contract v1) into the lines the interactive
+ * client prints. Pure: no I/O, no clock except the local time zone used to
+ * show timestamps, so every frame type can be unit tested without colour.
+ */
+import { styleText } from 'node:util';
+export const plainPaint = {
+    name: (name) => name,
+    system: (text) => text,
+    dim: (text) => text,
+    error: (text) => text,
+};
+/** Red is left out: it is reserved for errors. */
+const NAME_COLOURS = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright'];
+/** FNV-1a over the UTF-16 units: cheap, and the same name always gets the same colour. */
+export function nameColourIndex(name) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) {
+        hash ^= name.charCodeAt(i);
+        hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash % NAME_COLOURS.length;
+}
+export function colourPaint() {
+    return {
+        name: (name) => styleText(['bold', NAME_COLOURS[nameColourIndex(name)]], name),
+        system: (text) => styleText('gray', text),
+        dim: (text) => styleText('dim', text),
+        error: (text) => styleText('red', text),
+    };
+}
+/** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
+export function shouldColour(stdoutIsTTY, env) {
+    return stdoutIsTTY && env['NO_COLOR'] === undefined;
+}
+/** Local HH:MM:SS of a server timestamp (Unix seconds). */
+export function formatTime(timestampSeconds) {
+    if (typeof timestampSeconds !== 'number' || !Number.isFinite(timestampSeconds))
+        return '--:--:--';
+    const date = new Date(timestampSeconds * 1000);
+    const two = (n) => String(n).padStart(2, '0');
+    return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+/**
+ * Other people's text goes to a terminal: control characters (ESC and the
+ * rest of C0/C1) and bidi overrides/isolates could move the cursor, recolour
+ * or reorder the screen, so they are shown as U+FFFD. Tabs and newlines stay.
+ */
+export function sanitize(text) {
+    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+/** Continuation lines of a multi-line message are indented under the text. */
+function indentContinuation(text) {
+    return text.replace(/\r?\n/g, '\n    ');
+}
+function str(value) {
+    return sanitize(typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+}
+function strings(value) {
+    return Array.isArray(value) ? value.map(str) : [];
+}
+export function parseServerFrame(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const type = value['type'];
+    return typeof type === 'string' ? value : undefined;
+}
+export function formatMessage(frame, paint) {
+    return `[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['username']))}: ${indentContinuation(str(frame['message']))}`;
+}
+function plural(n, one, many) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** The lines to print for one server frame; none for a frame that shows nothing. */
+export function formatFrame(frame, view = {}) {
+    const paint = view.paint ?? plainPaint;
+    const sys = (text) => paint.system(`* ${text}`);
+    switch (frame.type) {
+        case 'message':
+            return [formatMessage(frame, paint)];
+        case 'dm': {
+            const to = str(frame['to']);
+            const target = view.self !== undefined && to !== view.self ? paint.name(to) : 'you';
+            return [`[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['from']))} → ${target}: ${indentContinuation(str(frame['message']))}`];
+        }
+        case 'ack': {
+            const recipients = typeof frame['recipients'] === 'number' ? frame['recipients'] : 0;
+            if (frame['to'] !== undefined)
+                return [paint.dim(`✓ dm delivered to ${str(frame['to'])}`)];
+            return [paint.dim(recipients === 0 ? '✓ delivered to nobody (you are alone here)' : `✓ delivered to ${recipients}`)];
+        }
+        case 'welcome': {
+            const username = str(frame['username']);
+            const users = strings(frame['users']);
+            const ttl = frame['messageTtl'];
+            const taken = view.requested !== undefined && view.requested.trim().normalize('NFC') !== username ? ` (${sanitize(view.requested)} was taken)` : '';
+            const lines = [
+                sys(`joined ${str(frame['topic'])} as ${paint.name(username)}${taken}${typeof ttl === 'number' ? `; messages expire after ${ttl} s` : ''}`),
+                sys(`here (${users.length}): ${users.map((u) => paint.name(u)).join(', ')}`),
+            ];
+            const history = Array.isArray(frame['history']) ? frame['history'] : [];
+            for (const message of history) {
+                if (typeof message === 'object' && message !== null)
+                    lines.push(formatMessage(message, paint));
+            }
+            return lines;
+        }
+        case 'joined':
+            return [`[${formatTime(frame['timestamp'])}] ` + sys(`${paint.name(str(frame['username']))} joined ${str(frame['topic'])}`)];
+        case 'left': {
+            const username = str(frame['username']);
+            const topic = str(frame['topic']);
+            const time = `[${formatTime(frame['timestamp'])}] `;
+            if (view.self !== undefined && username === view.self) {
+                return [time + sys(`you left ${topic}; back in the lobby (/join <topic> to join one)`)];
+            }
+            return [time + sys(`${paint.name(username)} left ${topic}`)];
+        }
+        case 'typing':
+            return [paint.dim(`${str(frame['username'])} is typing…`)];
+        case 'topics': {
+            if (typeof frame['text'] === 'string')
+                return sanitize(frame['text']).split('\n');
+            const topics = Array.isArray(frame['topics']) ? frame['topics'] : [];
+            return ['Active Topics:', ...topics.map((t) => `- ${str(t.topic)} (${plural(Number(t.users), 'user', 'users')})`)];
+        }
+        case 'users': {
+            const users = strings(frame['users']);
+            return [sys(`in ${str(frame['topic'])} (${users.length}): ${users.map((u) => paint.name(u)).join(', ')}`)];
+        }
+        case 'help':
+            return str(frame['text']).split('\n');
+        case 'error':
+            return [paint.error(`error ${str(frame['code'])}: ${str(frame['message'])}`)];
+        default:
+            return [paint.dim(`? ${sanitize(JSON.stringify(frame))}`)];
+    }
+}
+const CLOSE_NAMES = {
+    1000: 'normal closure',
+    1001: 'going away',
+    1002: 'protocol error',
+    1003: 'unsupported data',
+    1005: 'no status',
+    1006: 'connection lost',
+    1007: 'invalid data',
+    1008: 'policy violation',
+    1009: 'message too big',
+    1011: 'server error',
+    1012: 'service restart',
+    1013: 'try again later',
+    1014: 'bad gateway',
+};
+/** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
+export function describeClose(code, reason) {
+    const name = CLOSE_NAMES[code];
+    const text = `${code}${name ? ` ${name}` : ''}`;
+    return reason ? `${text}: ${sanitize(reason)}` : text;
+}
