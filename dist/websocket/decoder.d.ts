@@ -46,6 +46,13 @@ export declare class FrameDecoder {
      * unmasked in place and delivered binary messages may be views of it.
      */
     push(chunk: Buffer): void;
+    /**
+     * The fast path for the common case: a whole, unfragmented, valid-looking
+     * text or binary frame already in `chunk`. Decodes it with no copy and no
+     * per-frame state changes and returns the position after it, or -1 to let
+     * the general path (which also reports every fault) take the frame.
+     */
+    private wholeFrame;
     /** Stops decoding; later input is ignored (used after we fail or close). */
     stop(): void;
     private fault;

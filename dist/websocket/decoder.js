@@ -17,6 +17,21 @@ export const DEFAULT_MAX_FRAGMENTS = 100_000;
 const READ_HEADER = 0;
 const READ_PAYLOAD = 1;
 const STOPPED = 2;
+/** Short ASCII text is checked in JS; anything else goes to the native validator. */
+const ASCII_SCAN_MAX = 256;
+/** The UTF-8 text of `bytes[start..end)`, or undefined if it is not valid UTF-8. */
+function decodeText(bytes, start, end) {
+    if (end - start <= ASCII_SCAN_MAX) {
+        let i = start;
+        while (i < end && bytes[i] < 0x80)
+            i++;
+        if (i === end)
+            return bytes.toString('latin1', start, end);
+    }
+    if (!isValidUtf8(bytes.subarray(start, end)))
+        return undefined;
+    return bytes.toString('utf8', start, end);
+}
 export class FrameDecoder {
     handler;
     expectMask;
@@ -58,11 +73,72 @@ export class FrameDecoder {
         let pos = 0;
         const end = chunk.length;
         while (pos < end && this.state !== STOPPED) {
-            if (this.state === READ_HEADER)
+            if (this.state === READ_HEADER) {
+                if (this.headerHave === 0) {
+                    const next = this.wholeFrame(chunk, pos, end);
+                    if (next !== -1) {
+                        pos = next;
+                        continue;
+                    }
+                }
                 pos = this.readHeader(chunk, pos, end);
-            else
+            }
+            else {
                 pos = this.readPayload(chunk, pos, end);
+            }
         }
+    }
+    /**
+     * The fast path for the common case: a whole, unfragmented, valid-looking
+     * text or binary frame already in `chunk`. Decodes it with no copy and no
+     * per-frame state changes and returns the position after it, or -1 to let
+     * the general path (which also reports every fault) take the frame.
+     */
+    wholeFrame(chunk, pos, end) {
+        if (end - pos < 2 || this.messageOpcode !== 0)
+            return -1;
+        const b0 = chunk[pos];
+        const b1 = chunk[pos + 1];
+        // FIN set, RSV clear, opcode text or binary; masking as the role expects.
+        if (b0 !== 0x81 && b0 !== 0x82)
+            return -1;
+        if ((b1 & 0x80) !== (this.expectMask ? 0x80 : 0))
+            return -1;
+        let length = b1 & 0x7f;
+        let at = pos + 2;
+        if (length === 127)
+            return -1;
+        if (length === 126) {
+            if (end - pos < 4)
+                return -1;
+            length = (chunk[pos + 2] << 8) | chunk[pos + 3];
+            at = pos + 4;
+        }
+        if (length > this.maxMessageSize)
+            return -1;
+        const payload = this.expectMask ? at + 4 : at;
+        const frameEnd = payload + length;
+        if (frameEnd > end)
+            return -1;
+        if (this.expectMask) {
+            const mask = this.mask;
+            mask[0] = chunk[at];
+            mask[1] = chunk[at + 1];
+            mask[2] = chunk[at + 2];
+            mask[3] = chunk[at + 3];
+            applyMask(chunk, mask, payload, frameEnd, 0);
+        }
+        if (b0 === 0x82) {
+            this.handler.onMessage(chunk.subarray(payload, frameEnd), true);
+            return frameEnd;
+        }
+        const text = decodeText(chunk, payload, frameEnd);
+        if (text === undefined) {
+            this.fault(CloseCode.INVALID_PAYLOAD, 'invalid UTF-8');
+            return end;
+        }
+        this.handler.onMessage(text, false);
+        return frameEnd;
     }
     /** Stops decoding; later input is ignored (used after we fail or close). */
     stop() {

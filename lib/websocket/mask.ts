@@ -19,26 +19,34 @@ export function applyMask(
 ): number {
   let i = start;
   let m = maskOffset & 3;
-  // Head: bytes until the absolute address is 4-byte aligned.
-  while (i < end && ((buf.byteOffset + i) & 3) !== 0) {
-    buf[i++] ^= mask[m]!;
-    m = (m + 1) & 3;
-  }
-  const words = (end - i) >>> 2;
-  if (words > 0) {
-    // The mask rotated so that its byte `m` lines up with the word's first byte;
-    // reading it through a Uint32Array view keeps the platform's byte order.
-    const rotated = new Uint8Array(4);
-    for (let k = 0; k < 4; k++) rotated[k] = mask[(m + k) & 3]!;
-    const key = new Uint32Array(rotated.buffer)[0]!;
-    const view = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
+  // Short payloads (most chat messages) are cheaper byte by byte than the
+  // typed-array view the word loop needs.
+  if (end - start >= WORD_LOOP_MIN) {
+    // Head: bytes until the absolute address is 4-byte aligned.
+    while (((buf.byteOffset + i) & 3) !== 0) {
+      buf[i++] ^= mask[m]!;
+      m = (m + 1) & 3;
+    }
+    const words = (end - i) >>> 2;
+    // The mask rotated so that its byte `m` lines up with each word's first
+    // byte, in the platform's byte order (the view reads words natively).
+    const b0 = mask[m]!;
+    const b1 = mask[(m + 1) & 3]!;
+    const b2 = mask[(m + 2) & 3]!;
+    const b3 = mask[(m + 3) & 3]!;
+    const key = LITTLE_ENDIAN ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24) : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
+    const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
     for (let w = 0; w < words; w++) view[w]! ^= key;
     i += words << 2;
   }
-  // Tail: whatever is left over after the last whole word.
+  // Tail: whatever is left after the last whole word (or the whole payload).
   while (i < end) {
     buf[i++] ^= mask[m]!;
     m = (m + 1) & 3;
   }
   return m;
 }
+
+/** Below this many bytes the byte loop wins. */
+const WORD_LOOP_MIN = 64;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
