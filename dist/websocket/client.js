@@ -63,7 +63,7 @@ export function connect(url, options = {}) {
         req.on('response', (res) => {
             clearTimeout(timer);
             res.resume();
-            reject(new HandshakeError(`server answered ${res.statusCode} instead of 101`, res.statusCode));
+            reject(new HandshakeError(`server answered ${res.statusCode} without upgrading to WebSocket`, res.statusCode));
         });
         req.on('upgrade', (res, socket, head) => {
             clearTimeout(timer);
@@ -74,6 +74,13 @@ export function connect(url, options = {}) {
                     ? 'Upgrade is not websocket'
                     : undefined;
             const protocol = res.headers['sec-websocket-protocol'];
+            // §4.1: an extension we did not offer (we offer none) fails the connection.
+            const extensions = res.headers['sec-websocket-extensions'];
+            if (!problem && extensions !== undefined) {
+                socket.destroy();
+                reject(new HandshakeError(`server chose an extension we did not offer: ${extensions}`));
+                return;
+            }
             if (problem) {
                 socket.destroy();
                 reject(new HandshakeError(problem, res.statusCode));
@@ -85,14 +92,23 @@ export function connect(url, options = {}) {
                 return;
             }
             socket.setNoDelay(true);
-            resolve(new WebSocketConnection(socket, {
+            // Frames that came with the 101 (in `head`) or right after it must wait
+            // until the caller of connect() has had its turn to add listeners:
+            // hold the socket paused, put `head` back, and resume after the
+            // promise continuation has run (microtasks run before setImmediate).
+            socket.pause();
+            if (head.length > 0)
+                socket.unshift(head);
+            const connection = new WebSocketConnection(socket, {
                 role: 'client',
                 maxMessageSize: options.maxMessageSize,
                 maxFragments: options.maxFragments,
                 closeTimeoutMs: options.closeTimeoutMs,
                 protocol,
                 remoteAddress: socket.remoteAddress,
-            }, head));
+            });
+            resolve(connection);
+            setImmediate(() => socket.resume());
         });
         req.end();
     });
