@@ -11,6 +11,10 @@ export interface Paint {
 export declare const plainPaint: Paint;
 /** FNV-1a over the UTF-16 units: cheap, and the same name always gets the same colour. */
 export declare function nameColourIndex(name: string): number;
+/**
+ * The caller has decided that colour is wanted (see shouldColour), so the
+ * stream check of styleText, which differs between Node versions, is off.
+ */
 export declare function colourPaint(): Paint;
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
 export declare function shouldColour(stdoutIsTTY: boolean, env: Record<string, string | undefined>): boolean;

@@ -21,12 +21,17 @@ export function nameColourIndex(name) {
     }
     return hash % NAME_COLOURS.length;
 }
+/**
+ * The caller has decided that colour is wanted (see shouldColour), so the
+ * stream check of styleText, which differs between Node versions, is off.
+ */
 export function colourPaint() {
+    const style = (format, text) => (text === '' ? '' : styleText(format, text, { validateStream: false }));
     return {
-        name: (name) => styleText(['bold', NAME_COLOURS[nameColourIndex(name)]], name),
-        system: (text) => styleText('gray', text),
-        dim: (text) => styleText('dim', text),
-        error: (text) => styleText('red', text),
+        name: (name) => style(['bold', NAME_COLOURS[nameColourIndex(name)]], name),
+        system: (text) => style('gray', text),
+        dim: (text) => style('dim', text),
+        error: (text) => style('red', text),
     };
 }
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
@@ -75,13 +80,18 @@ export function parseServerFrame(text) {
 export function formatMessage(frame, paint) {
     return `[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['username']))}: ${indentContinuation(str(frame['message']))}`;
 }
+/** `alice, bob` as name parts for a system line. */
+function names(users) {
+    return users.flatMap((name, i) => (i === 0 ? [{ name }] : [', ', { name }]));
+}
 function plural(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
 /** The lines to print for one server frame; none for a frame that shows nothing. */
 export function formatFrame(frame, view = {}) {
     const paint = view.paint ?? plainPaint;
-    const sys = (text) => paint.system(`* ${text}`);
+    /** A system line: text parts in the system style, `{ name }` parts in the name's colour (not nested: SGR resets would cut the outer style). */
+    const sys = (...parts) => paint.system('* ') + parts.map((part) => (typeof part === 'string' ? paint.system(part) : paint.name(part.name))).join('');
     switch (frame.type) {
         case 'message':
             return [formatMessage(frame, paint)];
@@ -102,8 +112,8 @@ export function formatFrame(frame, view = {}) {
             const ttl = frame['messageTtl'];
             const taken = view.requested !== undefined && view.requested.trim().normalize('NFC') !== username ? ` (${sanitize(view.requested)} was taken)` : '';
             const lines = [
-                sys(`joined ${str(frame['topic'])} as ${paint.name(username)}${taken}${typeof ttl === 'number' ? `; messages expire after ${ttl} s` : ''}`),
-                sys(`here (${users.length}): ${users.map((u) => paint.name(u)).join(', ')}`),
+                sys(`joined ${str(frame['topic'])} as `, { name: username }, `${taken}${typeof ttl === 'number' ? `; messages expire after ${ttl} s` : ''}`),
+                sys(`here (${users.length}): `, ...names(users)),
             ];
             const history = Array.isArray(frame['history']) ? frame['history'] : [];
             for (const message of history) {
@@ -113,7 +123,7 @@ export function formatFrame(frame, view = {}) {
             return lines;
         }
         case 'joined':
-            return [`[${formatTime(frame['timestamp'])}] ` + sys(`${paint.name(str(frame['username']))} joined ${str(frame['topic'])}`)];
+            return [`[${formatTime(frame['timestamp'])}] ` + sys({ name: str(frame['username']) }, ` joined ${str(frame['topic'])}`)];
         case 'left': {
             const username = str(frame['username']);
             const topic = str(frame['topic']);
@@ -121,7 +131,7 @@ export function formatFrame(frame, view = {}) {
             if (view.self !== undefined && username === view.self) {
                 return [time + sys(`you left ${topic}; back in the lobby (/join <topic> to join one)`)];
             }
-            return [time + sys(`${paint.name(username)} left ${topic}`)];
+            return [time + sys({ name: username }, ` left ${topic}`)];
         }
         case 'typing':
             return [paint.dim(`${str(frame['username'])} is typing…`)];
@@ -133,7 +143,7 @@ export function formatFrame(frame, view = {}) {
         }
         case 'users': {
             const users = strings(frame['users']);
-            return [sys(`in ${str(frame['topic'])} (${users.length}): ${users.map((u) => paint.name(u)).join(', ')}`)];
+            return [sys(`in ${str(frame['topic'])} (${users.length}): `, ...names(users))];
         }
         case 'help':
             return str(frame['text']).split('\n');

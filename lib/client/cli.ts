@@ -1,0 +1,882 @@
+/**
+ * The terminal chat client: argument parsing, one WebSocket session that
+ * reconnects after unexpected drops, and two front ends over it:
+ *
+ * - interactive (stdin is a TTY): a readline prompt that survives incoming
+ *   lines, formatted and coloured by ./format.ts;
+ * - pipe (stdin is not a TTY): input lines in, every server frame out as the
+ *   exact JSON text, one per line, so scripts and tests can drive it.
+ *
+ * `runClient(argv, io)` is the whole program with its streams injected.
+ */
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { HandshakeError, connect } from '../websocket/client.ts';
+import { ReadyState, type WebSocketConnection } from '../websocket/connection.ts';
+import {
+  colourPaint,
+  describeClose,
+  formatFrame,
+  parseServerFrame,
+  plainPaint,
+  sanitize,
+  shouldColour,
+  type ServerFrame,
+} from './format.ts';
+
+// ---- arguments -------------------------------------------------------------
+
+export const DEFAULT_URL = 'ws://localhost:8000/ws';
+
+export const USAGE = `usage: wschat-client [username] [topic] [--url URL]
+
+Chat on a wschat server. Missing names are asked for when standard input is a
+terminal; otherwise both are required.
+
+  --url, -u URL   server WebSocket URL (default ${DEFAULT_URL})
+  --help, -h      show this help
+
+Interactive: type a line to send it; /list /who /join <topic> /dm <user> <text>
+/leave /help /quit are sent to the server. Ctrl-D or /quit exits.
+
+Piped (stdin not a terminal): the join is sent first, then each input line as a
+message (lines starting with / as commands). Every server frame is printed on
+stdout as one JSON line; diagnostics go to stderr. Exit codes: 0 after a normal
+close, 1 if the connection failed or was closed by the server, 2 for bad
+arguments.`;
+
+const SHORT_USAGE = `${USAGE.split('\n', 1)[0]}\n(--help for more)`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliArgs {
+  username: string | undefined;
+  topic: string | undefined;
+  url: string;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        url: { type: 'string', short: 'u' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs throws TypeErrors with messages fit for users (unknown option, missing value).
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.values.help) return 'help';
+  if (parsed.positionals.length > 2) {
+    throw new UsageError(`too many arguments: ${parsed.positionals.slice(2).join(' ')}`);
+  }
+  const url = parsed.values.url ?? DEFAULT_URL;
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UsageError(`invalid --url: ${url}`);
+  }
+  if (target.protocol !== 'ws:' && target.protocol !== 'wss:') {
+    throw new UsageError(`--url must start with ws:// or wss://, got ${url}`);
+  }
+  // An empty argument counts as missing, so that it is asked for (or refused).
+  const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  return { username: given(parsed.positionals[0]), topic: given(parsed.positionals[1]), url };
+}
+
+// ---- reconnecting session --------------------------------------------------
+
+/**
+ * Delay before reconnect attempt `attempt` (1-based): 0.5 s doubling to at most
+ * 10 s, with ±20 % jitter so that clients dropped together do not return together.
+ */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(Math.min(10_000, base * (0.8 + 0.4 * random())));
+}
+
+/**
+ * Close codes after which coming back may work: the server went away or
+ * restarted (1001, 1012), the link broke (1006), a server fault or overload
+ * (1011, 1013, 1014). A policy or protocol close (1002, 1007, 1008, 1009) or a
+ * deliberate normal close (1000, e.g. idle) would only happen again.
+ */
+const RETRY_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
+
+interface RetryInfo {
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  cause: string;
+}
+
+type EndInfo =
+  | { kind: 'closed'; code: number; reason: string; requested: boolean }
+  | { kind: 'failed'; error: Error; gaveUp: boolean; attempts: number };
+
+interface SessionHandlers {
+  open(reconnected: boolean): void;
+  text(data: string): void;
+  binary(bytes: number): void;
+  retrying(info: RetryInfo): void;
+  /** Called once; the session does nothing after it. */
+  ended(info: EndInfo): void;
+}
+
+function errorText(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message || String(error);
+}
+
+/**
+ * One logical connection to the server across reconnects. It knows nothing
+ * of chat: the front end sends the join on `open`, and calls `healthy()` once
+ * the server has accepted it, which resets the failure count.
+ */
+class Session {
+  readonly #url: string;
+  readonly #maxAttempts: number;
+  readonly #handlers: SessionHandlers;
+  #conn: WebSocketConnection | undefined;
+  #connecting = false;
+  #everOpened = false;
+  #healthy = false;
+  /** Consecutive attempts that did not reach a healthy connection. */
+  #failures = 0;
+  /** A close is expected (we asked for it, or sent /quit): it is not a drop. */
+  #closing = false;
+  #ended = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastError: Error | undefined;
+
+  constructor(url: string, maxAttempts: number, handlers: SessionHandlers) {
+    this.#url = url;
+    this.#maxAttempts = maxAttempts;
+    this.#handlers = handlers;
+  }
+
+  get isOpen(): boolean {
+    return this.#conn !== undefined && this.#conn.readyState === ReadyState.OPEN;
+  }
+
+  start(): void {
+    void this.#attempt();
+  }
+
+  send(text: string): boolean {
+    return this.#conn !== undefined && this.#conn.send(text);
+  }
+
+  healthy(): void {
+    this.#healthy = true;
+    this.#failures = 0;
+  }
+
+  /** After /quit: the server's close that follows is the end, not a drop. */
+  expectClose(): void {
+    this.#closing = true;
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.#closing = true;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#conn !== undefined) this.#conn.close(code, reason);
+    else if (!this.#connecting) this.#end({ kind: 'closed', code, reason, requested: true });
+    // else: #attempt sees #closing when connect() settles.
+  }
+
+  async #attempt(): Promise<void> {
+    this.#timer = undefined;
+    this.#connecting = true;
+    let conn: WebSocketConnection;
+    try {
+      conn = await connect(this.#url, { handshakeTimeoutMs: 5000, closeTimeoutMs: 2000 });
+    } catch (error) {
+      this.#connecting = false;
+      this.#connectFailed(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.#connecting = false;
+    this.#conn = conn;
+    this.#healthy = false;
+    this.#lastError = undefined;
+    conn.on('message', (data, isBinary) => {
+      if (isBinary || typeof data !== 'string') this.#handlers.binary(data.length);
+      else this.#handlers.text(data);
+    });
+    // The close event always follows; keep the error to explain it.
+    conn.on('error', (error) => {
+      this.#lastError = error;
+    });
+    conn.on('close', (code, reason) => this.#dropped(conn, code, reason));
+    if (this.#closing) {
+      conn.close(1000, '');
+      return;
+    }
+    const reconnected = this.#everOpened;
+    this.#everOpened = true;
+    this.#handlers.open(reconnected);
+  }
+
+  #connectFailed(error: Error): void {
+    if (this.#closing) {
+      this.#end({ kind: 'closed', code: 1000, reason: '', requested: true });
+      return;
+    }
+    this.#failures++;
+    // A 4xx answer (wrong path, refused origin) will not change by waiting; 429 might.
+    const status = error instanceof HandshakeError ? error.status : undefined;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures });
+      return;
+    }
+    this.#retry(`cannot connect: ${errorText(error)}`, error);
+  }
+
+  #dropped(conn: WebSocketConnection, code: number, reason: string): void {
+    if (this.#conn !== conn) return;
+    this.#conn = undefined;
+    if (this.#closing) {
+      this.#end({ kind: 'closed', code, reason, requested: true });
+      return;
+    }
+    if (!RETRY_CLOSE_CODES.has(code)) {
+      this.#end({ kind: 'closed', code, reason, requested: false });
+      return;
+    }
+    // A connection that dropped before it was healthy counts as a failure,
+    // so a server that accepts and then crashes cannot make us loop forever.
+    if (!this.#healthy) this.#failures++;
+    const detail = this.#lastError ? ` (${errorText(this.#lastError)})` : '';
+    this.#retry(`connection lost: ${describeClose(code, reason)}${detail}`, new Error(describeClose(code, reason)));
+  }
+
+  #retry(cause: string, error: Error): void {
+    const attempt = this.#failures + 1;
+    if (attempt > this.#maxAttempts) {
+      this.#end({ kind: 'failed', error, gaveUp: true, attempts: this.#failures });
+      return;
+    }
+    const delayMs = backoffDelay(attempt);
+    this.#handlers.retrying({ attempt, maxAttempts: this.#maxAttempts, delayMs, cause });
+    this.#timer = setTimeout(() => void this.#attempt(), delayMs);
+  }
+
+  #end(info: EndInfo): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#handlers.ended(info);
+  }
+}
+
+// ---- paced output ----------------------------------------------------------
+
+interface Outgoing {
+  text: string;
+  /** The server answers it with exactly one frame to us (ack, error, welcome, ...). */
+  expectsReply: boolean;
+}
+
+/**
+ * Frames waiting to be sent, paced by a token bucket under the server's
+ * default rate limit (50 frames/s, burst 100) so that a paste or a piped file
+ * is not dropped with `rate_limited`. Frames wait here while disconnected.
+ */
+class Outbox {
+  readonly #queue: Outgoing[] = [];
+  readonly #trySend: (text: string) => boolean;
+  readonly #onSent: (item: Outgoing) => void;
+  readonly #rate = 40;
+  readonly #burst = 60;
+  #tokens = 60;
+  #last = Date.now();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(trySend: (text: string) => boolean, onSent: (item: Outgoing) => void) {
+    this.#trySend = trySend;
+    this.#onSent = onSent;
+  }
+
+  get size(): number {
+    return this.#queue.length;
+  }
+
+  push(text: string, expectsReply: boolean): void {
+    this.#queue.push({ text, expectsReply });
+    this.pump();
+  }
+
+  /** The join payload must precede lines queued while we were away. */
+  unshift(text: string, expectsReply: boolean): void {
+    this.#queue.unshift({ text, expectsReply });
+    this.pump();
+  }
+
+  /** For frames that may be dropped (typing): sent only if nothing waits and the budget allows. */
+  sendIfIdle(text: string): void {
+    this.#refill();
+    if (this.#queue.length > 0 || this.#tokens < 1) return;
+    if (this.#trySend(text)) this.#tokens--;
+  }
+
+  pump(): void {
+    this.#refill();
+    while (this.#queue.length > 0 && this.#tokens >= 1) {
+      const item = this.#queue[0] as Outgoing;
+      if (!this.#trySend(item.text)) return; // not connected: wait for the next open
+      this.#queue.shift();
+      this.#tokens--;
+      this.#onSent(item);
+    }
+    if (this.#queue.length > 0 && this.#timer === undefined) {
+      const wait = Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.pump();
+      }, Math.max(1, wait));
+    }
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #refill(): void {
+    const now = Date.now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
+    this.#last = now;
+  }
+}
+
+// ---- chat state shared by both front ends ----------------------------------
+
+/** Frames the server sends to us in answer to one of ours (one each). */
+function isReply(frame: ServerFrame, self: string | undefined): boolean {
+  switch (frame.type) {
+    case 'welcome':
+    case 'ack':
+    case 'error':
+    case 'topics':
+    case 'users':
+    case 'help':
+      return true;
+    case 'left':
+      return self !== undefined && frame['username'] === self; // the answer to /leave
+    default:
+      return false;
+  }
+}
+
+function joinPayload(username: string, topic: string): string {
+  return JSON.stringify({ username, topic });
+}
+
+function commandName(line: string): string {
+  return line.slice(1).split(/\s/, 1)[0] ?? '';
+}
+
+// ---- I/O -------------------------------------------------------------------
+
+export interface ClientIO {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  /** Aborted on SIGINT/SIGTERM: close the connection properly and exit. */
+  stop?: AbortSignal;
+}
+
+export async function runClient(argv: readonly string[], io: ClientIO): Promise<number> {
+  let args: CliArgs | 'help';
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`wschat-client: ${error.message}\n${SHORT_USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  return io.stdin.isTTY === true ? runInteractive(args, io) : runPipe(args, io);
+}
+
+export async function main(): Promise<void> {
+  // A reader that went away (`| head`) is not an error worth a stack trace.
+  process.stdout.on('error', () => process.exit(0));
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      // A second signal means now.
+      if (stop.signal.aborted) process.exit(130);
+      stop.abort();
+    });
+  }
+  const code = await runClient(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stop: stop.signal,
+  });
+  // stdin may still hold the event loop open (e.g. /quit before the input
+  // ended), so exit explicitly, once what we wrote has been handed over.
+  process.stdout.write('', () => process.exit(code));
+}
+
+// ---- pipe mode -------------------------------------------------------------
+
+/** Reconnect attempts before a piped client gives up (a person at a terminal can wait). */
+const PIPE_MAX_ATTEMPTS = 5;
+/** After the input ended: how long to wait for outstanding answers since the last frame. */
+const DRAIN_IDLE_MS = 1000;
+/** After /quit: how long the server has to close before we do. */
+const QUIT_TIMEOUT_MS = 2000;
+/** Stop reading input while this many lines wait to be sent. */
+const INPUT_HIGH_WATER = 1000;
+
+function runPipe(args: CliArgs, io: ClientIO): Promise<number> {
+  const { username, topic: initialTopic, url } = args;
+  if (username === undefined || initialTopic === undefined) {
+    io.stderr.write(`wschat-client: username and topic are required when standard input is not a terminal\n${SHORT_USAGE}\n`);
+    return Promise.resolve(2);
+  }
+  const diag = (text: string): void => {
+    io.stderr.write(`wschat-client: ${text}\n`);
+  };
+
+  return new Promise((resolve) => {
+    let topic: string | undefined = initialTopic;
+    let self: string | undefined;
+    /** Frames sent on this connection that the server has not answered yet. */
+    let pending = 0;
+    let ref = 0;
+    let inputEnded = false;
+    let quitting = false;
+    let idleTimer: NodeJS.Timeout | undefined;
+    let quitTimer: NodeJS.Timeout | undefined;
+
+    const session = new Session(url, PIPE_MAX_ATTEMPTS, {
+      open(reconnected) {
+        if (reconnected) {
+          if (pending > 0) diag(`${pending} sent frame(s) were not answered before the connection dropped`);
+          diag(topic !== undefined ? `reconnected; rejoining ${topic} as ${username}` : 'reconnected (not in a topic)');
+        }
+        pending = 0;
+        if (topic !== undefined) outbox.unshift(joinPayload(username, topic), true);
+        else session.healthy();
+        outbox.pump();
+        maybeFinish();
+      },
+      text(data) {
+        io.stdout.write(data + '\n');
+        const frame = parseServerFrame(data);
+        if (frame !== undefined) {
+          if (isReply(frame, self) && pending > 0) pending--;
+          if (frame.type === 'welcome') {
+            topic = typeof frame['topic'] === 'string' ? frame['topic'] : topic;
+            self = typeof frame['username'] === 'string' ? frame['username'] : self;
+            session.healthy();
+          } else if (frame.type === 'left' && self !== undefined && frame['username'] === self) {
+            topic = undefined; // /leave: back in the lobby, nothing to rejoin
+          } else if (frame.type === 'error' && frame['code'] === 'invalid_join' && self === undefined) {
+            topic = undefined; // a refused join would be refused again after a reconnect
+            session.healthy();
+          }
+        } else {
+          diag('the server sent a frame that is not a JSON object');
+        }
+        maybeFinish();
+      },
+      binary(bytes) {
+        diag(`ignored a binary frame of ${bytes} bytes`);
+      },
+      retrying({ attempt, maxAttempts, delayMs, cause }) {
+        diag(`${cause}; reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt}/${maxAttempts})`);
+      },
+      ended(info) {
+        clearTimeout(idleTimer);
+        clearTimeout(quitTimer);
+        outbox.stop();
+        input.close();
+        if (info.kind === 'closed') {
+          if (info.requested) {
+            resolve(0);
+            return;
+          }
+          diag(`the server closed the connection: ${describeClose(info.code, info.reason)}`);
+          resolve(1);
+          return;
+        }
+        diag(info.gaveUp ? `giving up after ${info.attempts} failed attempt(s): ${errorText(info.error)}` : `cannot connect to ${url}: ${errorText(info.error)}`);
+        resolve(1);
+      },
+    });
+
+    const outbox = new Outbox(
+      (text) => session.send(text),
+      (item) => {
+        if (item.expectsReply) pending++;
+        if (outbox.size < INPUT_HIGH_WATER / 10) input.resume();
+      },
+    );
+
+    /** Once the input has ended: close when everything is answered, or after a quiet second. */
+    function maybeFinish(): void {
+      if (!inputEnded || quitting || !session.isOpen) return;
+      if (outbox.size === 0 && pending === 0) {
+        session.close(1000);
+        return;
+      }
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        if (outbox.size === 0) session.close(1000);
+        else maybeFinish();
+      }, DRAIN_IDLE_MS);
+    }
+
+    const input = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+    input.on('line', (line) => {
+      if (quitting || line === '') return;
+      if (line.startsWith('/')) {
+        if (commandName(line) === 'quit') {
+          quitting = true;
+          if (!session.isOpen) {
+            session.close(1000);
+            return;
+          }
+          session.expectClose();
+          outbox.push(line, false);
+          quitTimer = setTimeout(() => session.close(1000), QUIT_TIMEOUT_MS + outbox.size * 25);
+          return;
+        }
+        outbox.push(line, true);
+      } else {
+        outbox.push(JSON.stringify({ message: line, ref: ++ref }), true);
+      }
+      if (outbox.size >= INPUT_HIGH_WATER) input.pause();
+    });
+    input.on('close', () => {
+      inputEnded = true;
+      maybeFinish();
+    });
+    io.stop?.addEventListener('abort', () => {
+      quitting = true;
+      session.close(1000);
+    });
+
+    session.start();
+  });
+}
+
+// ---- interactive mode ------------------------------------------------------
+
+/** Typing notices go out at most this often. */
+const TYPING_INTERVAL_MS = 2000;
+/** The same user's typing notice is shown at most this often. */
+const TYPING_SHOW_INTERVAL_MS = 10_000;
+/** Message keys remembered to avoid showing history twice after a rejoin. */
+const SEEN_LIMIT = 5000;
+
+/**
+ * Prints lines above the prompt without losing what is being typed: go to
+ * where the prompt starts (the input may wrap over several rows), clear down,
+ * print, then let readline redraw the prompt, the partly typed line and the
+ * cursor. Its redraw first moves up by the row it believes the cursor is on
+ * (`prevRows`, which it does not update when a pasted chunk wraps), so that
+ * many newlines follow the text, to have the prompt drawn just below it.
+ */
+function printAbove(rl: Interface, out: Writable, text: string, fancy: boolean): void {
+  if (!fancy) {
+    out.write(text + '\n');
+    return;
+  }
+  const { rows } = rl.getCursorPos();
+  const believed = (rl as Interface & { prevRows?: unknown }).prevRows;
+  moveCursor(out, 0, -rows);
+  cursorTo(out, 0);
+  clearScreenDown(out);
+  out.write(text + '\n' + '\n'.repeat(typeof believed === 'number' ? believed : 0));
+  rl.prompt(true);
+}
+
+function messageKey(message: Record<string, unknown>): string {
+  return `${String(message['id'])}|${String(message['timestamp'])}|${String(message['username'])}`;
+}
+
+async function runInteractive(args: CliArgs, io: ClientIO): Promise<number> {
+  const { stdin, stdout } = io;
+  const { url } = args;
+  const fancy = stdout.isTTY === true;
+  const paint = shouldColour(fancy, io.env) ? colourPaint() : plainPaint;
+  const rl = createInterface({ input: stdin, output: stdout, terminal: fancy, historySize: 200 });
+
+  // ---- state (all declared before any handler can run) ----
+  /** The name we ask for; the server may answer with a deduplicated one (`self`). */
+  let requested = args.username ?? '';
+  /** The topic to (re)join on connect; undefined in the lobby. */
+  let topic: string | undefined = args.topic;
+  let self: string | undefined;
+  let joined = false;
+  let started = false;
+  let quitting = false;
+  let finished = false;
+  let ref = 0;
+  let lastTypingSent = 0;
+  const typingShown = new Map<string, number>();
+  const seen = new Set<string>();
+
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => {
+    resolveDone = resolve;
+  });
+  function finish(code: number): void {
+    if (finished) return;
+    finished = true;
+    outbox.stop();
+    // Leave the screen ending with the last message, not a dead prompt.
+    if (fancy) {
+      moveCursor(stdout, 0, -rl.getCursorPos().rows);
+      cursorTo(stdout, 0);
+      clearScreenDown(stdout);
+    }
+    rl.close();
+    resolveDone(code);
+  }
+
+  // ---- output ----
+  const print = (lines: readonly string[]): void => {
+    if (lines.length > 0 && !finished) printAbove(rl, stdout, lines.join('\n'), fancy);
+  };
+  const notice = (text: string): void => print([paint.system(`* ${text}`)]);
+  const redraw = (): void => {
+    const where = !session.isOpen ? 'offline' : joined && topic !== undefined ? topic : 'lobby';
+    rl.setPrompt(`${paint.system(where)} ${paint.name(self ?? requested)}> `);
+    // readline's redraw clears the old prompt rows itself.
+    if (fancy && !finished && started) rl.prompt(true);
+  };
+  const show = (frame: ServerFrame): void => print(formatFrame(frame, { self, requested, paint }));
+
+  /** False if this message is already on screen (history repeated after a rejoin). */
+  const remember = (message: Record<string, unknown>): boolean => {
+    const key = messageKey(message);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
+    return true;
+  };
+
+  function onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome': {
+        self = typeof frame['username'] === 'string' ? frame['username'] : self;
+        topic = typeof frame['topic'] === 'string' ? frame['topic'] : topic;
+        joined = true;
+        session.healthy();
+        typingShown.clear();
+        const history = Array.isArray(frame['history']) ? frame['history'] : [];
+        const fresh = history.filter((m: unknown) => typeof m === 'object' && m !== null && remember(m as Record<string, unknown>));
+        show({ ...frame, history: fresh });
+        redraw();
+        return;
+      }
+      case 'message':
+        typingShown.delete(String(frame['username']));
+        if (!remember(frame)) return;
+        break;
+      case 'typing': {
+        // One notice per user per interval: typing frames come every couple of seconds.
+        const who = String(frame['username']);
+        const now = Date.now();
+        const last = typingShown.get(who);
+        if (last !== undefined && now - last < TYPING_SHOW_INTERVAL_MS) return;
+        typingShown.set(who, now);
+        break;
+      }
+      case 'left':
+        if (self !== undefined && frame['username'] === self) {
+          joined = false;
+          topic = undefined; // the answer to /leave: nothing to rejoin after a reconnect
+          show(frame);
+          redraw();
+          return;
+        }
+        break;
+      case 'error':
+        if (frame['code'] === 'invalid_join' && !joined) {
+          show(frame);
+          topic = undefined;
+          session.healthy();
+          void retryJoin();
+          return;
+        }
+        break;
+    }
+    show(frame);
+  }
+
+  // ---- connection ----
+  const session = new Session(url, Infinity, {
+    open(reconnected) {
+      if (topic !== undefined) {
+        notice(reconnected ? `reconnected to ${url}; rejoining ${topic} as ${requested}` : `connected to ${url}`);
+        outbox.unshift(joinPayload(requested, topic), true);
+      } else {
+        notice(reconnected ? 'reconnected (in the lobby: /join <topic>)' : `connected to ${url}`);
+        session.healthy();
+      }
+      outbox.pump();
+      redraw();
+    },
+    text(data) {
+      const frame = parseServerFrame(data);
+      if (frame === undefined) print([paint.dim(`? ${sanitize(data)}`)]);
+      else onFrame(frame);
+    },
+    binary(bytes) {
+      print([paint.dim(`? binary frame of ${bytes} bytes ignored`)]);
+    },
+    retrying({ attempt, delayMs, cause }) {
+      joined = false;
+      notice(`${cause}; reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
+      redraw();
+    },
+    ended(info) {
+      if (info.kind === 'closed') {
+        if (!info.requested) print([paint.error(`connection closed by the server: ${describeClose(info.code, info.reason)}`)]);
+        finish(info.requested ? 0 : 1);
+        return;
+      }
+      print([paint.error(`cannot connect to ${url}: ${errorText(info.error)}`)]);
+      finish(1);
+    },
+  });
+  const outbox = new Outbox(
+    (text) => session.send(text),
+    () => {},
+  );
+
+  function quit(): void {
+    if (quitting || finished) return;
+    quitting = true;
+    if (!started) {
+      finish(0);
+      return;
+    }
+    if (!session.isOpen) {
+      session.close(1000);
+      return;
+    }
+    // /quit lets the server say goodbye; close ourselves if it does not.
+    session.expectClose();
+    outbox.push('/quit', false);
+    setTimeout(() => session.close(1000), QUIT_TIMEOUT_MS).unref();
+  }
+
+  // ---- input ----
+  /** Ctrl-C clears a typed line; on an empty line it quits, as Ctrl-D does. */
+  rl.on('SIGINT', () => {
+    if (rl.line.length > 0) {
+      rl.write(null, { ctrl: true, name: 'u' });
+      return;
+    }
+    quit();
+  });
+  rl.on('close', () => {
+    if (!finished) quit();
+  });
+  io.stop?.addEventListener('abort', () => quit());
+
+  const ask = (query: string): Promise<string> => new Promise((resolve) => rl.question(query, resolve));
+  async function askNames(defaults: { username?: string | undefined; topic?: string | undefined }): Promise<{ username: string; topic: string }> {
+    const askOne = async (label: string, current: string | undefined): Promise<string> => {
+      for (;;) {
+        const answer = (await ask(current ? `${label} [${current}]: ` : `${label}: `)).trim();
+        if (answer !== '') return answer;
+        if (current) return current;
+      }
+    };
+    const username = await askOne('username', defaults.username);
+    const topic = await askOne('topic', defaults.topic);
+    return { username, topic };
+  }
+
+  async function retryJoin(): Promise<void> {
+    notice('the join was refused; try other names (Ctrl-D to quit)');
+    const names = await askNames({ username: requested, topic: topic ?? args.topic });
+    requested = names.username;
+    topic = names.topic;
+    if (session.isOpen) outbox.push(joinPayload(requested, topic), true);
+    redraw();
+  }
+
+  if (args.username === undefined || args.topic === undefined) {
+    // Ctrl-D or Ctrl-C at a question ends the program without connecting.
+    const names = await Promise.race([askNames({ username: args.username, topic: args.topic }), done]);
+    if (typeof names === 'number') return names;
+    requested = names.username;
+    topic = names.topic;
+  }
+
+  rl.on('line', (line) => {
+    if (quitting) return;
+    if (line.trim() === '') {
+      rl.prompt();
+      return;
+    }
+    if (!session.isOpen) notice('not connected: this will be sent after reconnecting');
+    if (line.startsWith('/')) {
+      const name = commandName(line);
+      if (name === 'quit') {
+        quit();
+        return;
+      }
+      if (name === 'join' && topic === undefined) {
+        // In the lobby the server refuses /join; a join payload does what was meant.
+        const wanted = line.slice('/join'.length).trim();
+        if (wanted === '') notice('usage: /join <topic>');
+        else {
+          topic = wanted;
+          outbox.push(joinPayload(requested, wanted), true);
+        }
+      } else {
+        outbox.push(line, true);
+      }
+    } else {
+      outbox.push(JSON.stringify({ message: line, ref: ++ref }), true);
+    }
+    rl.prompt();
+  });
+
+  // Typing notices, throttled; not for commands, not for Enter itself.
+  stdin.on('keypress', (_chunk: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {
+    if (!joined || quitting || !session.isOpen) return;
+    if (key?.name === 'return' || key?.name === 'enter' || key?.ctrl) return;
+    if (rl.line.startsWith('/')) return;
+    const now = Date.now();
+    if (now - lastTypingSent < TYPING_INTERVAL_MS) return;
+    lastTypingSent = now;
+    outbox.sendIfIdle('{"typing":true}');
+  });
+
+  started = true;
+  redraw();
+  rl.prompt();
+  notice(`connecting to ${url}…`);
+  session.start();
+  return done;
+}

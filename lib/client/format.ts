@@ -1,0 +1,213 @@
+/**
+ * Turns server frames (wire contract v1) into the lines the interactive
+ * client prints. Pure: no I/O, no clock except the local time zone used to
+ * show timestamps, so every frame type can be unit tested without colour.
+ */
+import { styleText } from 'node:util';
+
+type Style = Parameters<typeof styleText>[0];
+
+/** How text is decorated: colour on a terminal, identity otherwise. */
+export interface Paint {
+  /** A user name, in a colour that is stable per name. */
+  name(name: string): string;
+  /** Client and presence notices. */
+  system(text: string): string;
+  /** Quiet marks such as delivery acks and typing notices. */
+  dim(text: string): string;
+  error(text: string): string;
+}
+
+export const plainPaint: Paint = {
+  name: (name) => name,
+  system: (text) => text,
+  dim: (text) => text,
+  error: (text) => text,
+};
+
+/** Red is left out: it is reserved for errors. */
+const NAME_COLOURS: readonly Style[] = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright'];
+
+/** FNV-1a over the UTF-16 units: cheap, and the same name always gets the same colour. */
+export function nameColourIndex(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % NAME_COLOURS.length;
+}
+
+/**
+ * The caller has decided that colour is wanted (see shouldColour), so the
+ * stream check of styleText, which differs between Node versions, is off.
+ */
+export function colourPaint(): Paint {
+  const style = (format: Style, text: string): string => (text === '' ? '' : styleText(format, text, { validateStream: false }));
+  return {
+    name: (name) => style(['bold', NAME_COLOURS[nameColourIndex(name)] as Style] as Style, name),
+    system: (text) => style('gray', text),
+    dim: (text) => style('dim', text),
+    error: (text) => style('red', text),
+  };
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
+export function shouldColour(stdoutIsTTY: boolean, env: Record<string, string | undefined>): boolean {
+  return stdoutIsTTY && env['NO_COLOR'] === undefined;
+}
+
+/** Local HH:MM:SS of a server timestamp (Unix seconds). */
+export function formatTime(timestampSeconds: unknown): string {
+  if (typeof timestampSeconds !== 'number' || !Number.isFinite(timestampSeconds)) return '--:--:--';
+  const date = new Date(timestampSeconds * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/**
+ * Other people's text goes to a terminal: control characters (ESC and the
+ * rest of C0/C1) and bidi overrides/isolates could move the cursor, recolour
+ * or reorder the screen, so they are shown as U+FFFD. Tabs and newlines stay.
+ */
+export function sanitize(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+
+/** Continuation lines of a multi-line message are indented under the text. */
+function indentContinuation(text: string): string {
+  return text.replace(/\r?\n/g, '\n    ');
+}
+
+function str(value: unknown): string {
+  return sanitize(typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(str) : [];
+}
+
+/** A server frame after JSON.parse: an object with a string `type`. Fields are checked where used. */
+export type ServerFrame = { type: string } & Record<string, unknown>;
+
+export function parseServerFrame(text: string): ServerFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const type = (value as Record<string, unknown>)['type'];
+  return typeof type === 'string' ? (value as ServerFrame) : undefined;
+}
+
+/** What the formatter needs to know about us. */
+export interface View {
+  /** Our name as the server assigned it (after dedup), once joined. */
+  self?: string | undefined;
+  /** The name we asked for, to explain a deduplicated name in the welcome. */
+  requested?: string | undefined;
+  paint?: Paint;
+}
+
+export function formatMessage(frame: Record<string, unknown>, paint: Paint): string {
+  return `[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['username']))}: ${indentContinuation(str(frame['message']))}`;
+}
+
+/** `alice, bob` as name parts for a system line. */
+function names(users: readonly string[]): Array<string | { name: string }> {
+  return users.flatMap((name, i) => (i === 0 ? [{ name }] : [', ', { name }]));
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The lines to print for one server frame; none for a frame that shows nothing. */
+export function formatFrame(frame: ServerFrame, view: View = {}): string[] {
+  const paint = view.paint ?? plainPaint;
+  /** A system line: text parts in the system style, `{ name }` parts in the name's colour (not nested: SGR resets would cut the outer style). */
+  const sys = (...parts: Array<string | { name: string }>): string =>
+    paint.system('* ') + parts.map((part) => (typeof part === 'string' ? paint.system(part) : paint.name(part.name))).join('');
+  switch (frame.type) {
+    case 'message':
+      return [formatMessage(frame, paint)];
+    case 'dm': {
+      const to = str(frame['to']);
+      const target = view.self !== undefined && to !== view.self ? paint.name(to) : 'you';
+      return [`[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['from']))} → ${target}: ${indentContinuation(str(frame['message']))}`];
+    }
+    case 'ack': {
+      const recipients = typeof frame['recipients'] === 'number' ? frame['recipients'] : 0;
+      if (frame['to'] !== undefined) return [paint.dim(`✓ dm delivered to ${str(frame['to'])}`)];
+      return [paint.dim(recipients === 0 ? '✓ delivered to nobody (you are alone here)' : `✓ delivered to ${recipients}`)];
+    }
+    case 'welcome': {
+      const username = str(frame['username']);
+      const users = strings(frame['users']);
+      const ttl = frame['messageTtl'];
+      const taken = view.requested !== undefined && view.requested.trim().normalize('NFC') !== username ? ` (${sanitize(view.requested)} was taken)` : '';
+      const lines = [
+        sys(`joined ${str(frame['topic'])} as `, { name: username }, `${taken}${typeof ttl === 'number' ? `; messages expire after ${ttl} s` : ''}`),
+        sys(`here (${users.length}): `, ...names(users)),
+      ];
+      const history = Array.isArray(frame['history']) ? frame['history'] : [];
+      for (const message of history) {
+        if (typeof message === 'object' && message !== null) lines.push(formatMessage(message as Record<string, unknown>, paint));
+      }
+      return lines;
+    }
+    case 'joined':
+      return [`[${formatTime(frame['timestamp'])}] ` + sys({ name: str(frame['username']) }, ` joined ${str(frame['topic'])}`)];
+    case 'left': {
+      const username = str(frame['username']);
+      const topic = str(frame['topic']);
+      const time = `[${formatTime(frame['timestamp'])}] `;
+      if (view.self !== undefined && username === view.self) {
+        return [time + sys(`you left ${topic}; back in the lobby (/join <topic> to join one)`)];
+      }
+      return [time + sys({ name: username }, ` left ${topic}`)];
+    }
+    case 'typing':
+      return [paint.dim(`${str(frame['username'])} is typing…`)];
+    case 'topics': {
+      if (typeof frame['text'] === 'string') return sanitize(frame['text']).split('\n');
+      const topics = Array.isArray(frame['topics']) ? frame['topics'] : [];
+      return ['Active Topics:', ...topics.map((t: { topic?: unknown; users?: unknown }) => `- ${str(t.topic)} (${plural(Number(t.users), 'user', 'users')})`)];
+    }
+    case 'users': {
+      const users = strings(frame['users']);
+      return [sys(`in ${str(frame['topic'])} (${users.length}): `, ...names(users))];
+    }
+    case 'help':
+      return str(frame['text']).split('\n');
+    case 'error':
+      return [paint.error(`error ${str(frame['code'])}: ${str(frame['message'])}`)];
+    default:
+      return [paint.dim(`? ${sanitize(JSON.stringify(frame))}`)];
+  }
+}
+
+const CLOSE_NAMES: Record<number, string> = {
+  1000: 'normal closure',
+  1001: 'going away',
+  1002: 'protocol error',
+  1003: 'unsupported data',
+  1005: 'no status',
+  1006: 'connection lost',
+  1007: 'invalid data',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1011: 'server error',
+  1012: 'service restart',
+  1013: 'try again later',
+  1014: 'bad gateway',
+};
+
+/** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
+export function describeClose(code: number, reason: string): string {
+  const name = CLOSE_NAMES[code];
+  const text = `${code}${name ? ` ${name}` : ''}`;
+  return reason ? `${text}: ${sanitize(reason)}` : text;
+}
