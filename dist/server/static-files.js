@@ -13,7 +13,6 @@ const CONTENT_TYPES = {
     '.svg': 'image/svg+xml',
     '.png': 'image/png',
     '.ico': 'image/x-icon',
-    '.json': 'application/json; charset=utf-8',
     '.webmanifest': 'application/manifest+json',
     '.txt': 'text/plain; charset=utf-8',
 };
