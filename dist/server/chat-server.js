@@ -6,7 +6,7 @@
  * clock and the only timer the core needs.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { ChatCore } from "../chat/core.js";
@@ -55,7 +55,9 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
                     connections.get(effect.to)?.send(effect.frame);
                     break;
                 case 'broadcast': {
-                    // Framed once, the same bytes queued for every recipient.
+                    // Framed once, the same bytes queued for every recipient. `to` may be
+                    // the core's live member list; sending never calls back into the
+                    // core synchronously (connections emit 'close' on a later tick).
                     const frame = encodeMessage(effect.frame);
                     for (const id of effect.to) {
                         if (id !== effect.except)
@@ -128,15 +130,23 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
         plain(res, 404, 'not found');
     };
     const http = options.tlsCert && options.tlsKey
-        ? createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, onRequest)
+        ? createHttpsServer({
+            cert: readFileSync(options.tlsCert),
+            key: readFileSync(options.tlsKey),
+            // The TLS handshake comes before the upgrade request: bound it too.
+            ...(options.handshakeTimeout > 0 ? { handshakeTimeout: options.handshakeTimeout * 1000 } : {}),
+        }, onRequest)
         : createHttpServer(onRequest);
     if (options.handshakeTimeout > 0)
         http.headersTimeout = options.handshakeTimeout * 1000;
     http.on('clientError', (error, socket) => {
+        // Malformed or oversized requests: answer with the matching status, never crash.
         logger.debug('http_client_error', { code: error.code });
-        if (socket.writable)
-            socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-        socket.destroy();
+        if (error.code === 'ECONNRESET' || !socket.writable)
+            return void socket.destroy();
+        const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        setTimeout(() => socket.destroy(), 1000).unref();
     });
     const sockets = new WebSocketServer({
         paths: ['/ws'],

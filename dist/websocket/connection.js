@@ -9,6 +9,8 @@ import { CloseCode } from "./close-codes.js";
 import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from "./decoder.js";
 import { Opcode, encodeClose, encodeFrame, encodeMessage } from "./encoder.js";
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+/** Output queued in one turn beyond this is written at once (one write per 64 KiB). */
+const EARLY_FLUSH_BYTES = 64 * 1024;
 /**
  * Connections with output waiting for this turn's flush. One setImmediate
  * flushes them all, so frames sent to a connection during one event-loop turn
@@ -154,7 +156,12 @@ export class WebSocketConnection extends EventEmitter {
         }
         this.pending.push(frame);
         this.pendingBytes += frame.length;
-        if (!this.queued) {
+        if (this.pendingBytes >= EARLY_FLUSH_BYTES) {
+            // A big burst in one turn goes to the kernel now rather than piling up
+            // here, so the buffer cap measures what the peer has not read.
+            this.flush();
+        }
+        else if (!this.queued) {
             this.queued = true;
             scheduleFlush(this);
         }
@@ -171,10 +178,15 @@ export class WebSocketConnection extends EventEmitter {
         this.closeSent = true;
         this.closeCode = CloseCode.TRY_AGAIN_LATER;
         this.closeReason = 'slow consumer';
-        this.state = ReadyState.CLOSING;
-        this.decoder.stop();
         this.socket.end(encodeClose(CloseCode.TRY_AGAIN_LATER, 'slow consumer', { mask: this.role === 'client' }));
         this.armCloseTimer(Math.min(this.closeTimeoutMs, 1000));
+        // For the application the connection is over now: nothing more will be
+        // written to it, so it must not count as a recipient while the socket
+        // drains. The event waits for the next tick because we are inside a
+        // send(), possibly in the middle of the caller's loop over recipients.
+        this.state = ReadyState.CLOSED;
+        this.decoder.stop();
+        process.nextTick(() => this.emit('close', this.closeCode, this.closeReason));
     }
     sendClose(code, reason) {
         this.closeSent = true;

@@ -6,7 +6,7 @@
  * clock and the only timer the core needs.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,9 @@ export function createChatServer(options: ServerOptions, logger: Logger, webRoot
           connections.get(effect.to)?.send(effect.frame);
           break;
         case 'broadcast': {
-          // Framed once, the same bytes queued for every recipient.
+          // Framed once, the same bytes queued for every recipient. `to` may be
+          // the core's live member list; sending never calls back into the
+          // core synchronously (connections emit 'close' on a later tick).
           const frame = encodeMessage(effect.frame);
           for (const id of effect.to) {
             if (id !== effect.except) connections.get(id)?.sendPrepared(frame);
@@ -145,13 +147,24 @@ export function createChatServer(options: ServerOptions, logger: Logger, webRoot
   };
 
   const http: Server = options.tlsCert && options.tlsKey
-    ? (createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, onRequest) as unknown as Server)
+    ? (createHttpsServer(
+        {
+          cert: readFileSync(options.tlsCert),
+          key: readFileSync(options.tlsKey),
+          // The TLS handshake comes before the upgrade request: bound it too.
+          ...(options.handshakeTimeout > 0 ? { handshakeTimeout: options.handshakeTimeout * 1000 } : {}),
+        },
+        onRequest,
+      ) as unknown as Server)
     : createHttpServer(onRequest);
   if (options.handshakeTimeout > 0) http.headersTimeout = options.handshakeTimeout * 1000;
   http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Malformed or oversized requests: answer with the matching status, never crash.
     logger.debug('http_client_error', { code: error.code });
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    socket.destroy();
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
 
   const sockets = new WebSocketServer({
