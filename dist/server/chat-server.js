@@ -163,40 +163,47 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
     sockets.on('rejected', (status, reason, req) => {
         logger.info('upgrade_refused', { status, reason, addr: req.socket.remoteAddress, path: req.url });
     });
+    // One listener function of each kind for every connection (they get the
+    // connection as `this`): an idle connection then costs no closures.
+    function onMessage(data, isBinary) {
+        const id = this.id;
+        try {
+            const now = Date.now();
+            run(isBinary ? core.receiveBinary(id, now) : core.receiveText(id, data, now));
+        }
+        catch (error) {
+            // A bug while handling one connection must not reach the others.
+            logger.error('server_error', { conn: id }, error);
+            this.close(CloseCode.INTERNAL_ERROR, 'internal error');
+        }
+    }
+    function onError(error) {
+        if (error.closeCode !== undefined) {
+            logger.warn('protocol_error', { conn: this.id, code: error.closeCode, reason: error.message });
+        }
+        else {
+            logger.debug('socket_error', { conn: this.id, error: error.message });
+        }
+    }
+    function onClose(code, reason) {
+        const id = this.id;
+        connections.delete(id);
+        logger.info('disconnect', { conn: id, code, reason: reason || undefined });
+        try {
+            run(core.disconnect(id, 'disconnect', Date.now()));
+        }
+        catch (error) {
+            logger.error('server_error', { conn: id }, error);
+        }
+    }
     sockets.on('connection', (connection, req) => {
         const id = nextId++;
         connection.id = id;
         connections.set(id, connection);
         logger.info('connect', { conn: id, addr: connection.remoteAddress, origin: req.headers.origin });
-        connection.on('message', (data, isBinary) => {
-            try {
-                const now = Date.now();
-                run(isBinary ? core.receiveBinary(id, now) : core.receiveText(id, data, now));
-            }
-            catch (error) {
-                // A bug while handling one connection must not reach the others.
-                logger.error('server_error', { conn: id }, error);
-                connection.close(CloseCode.INTERNAL_ERROR, 'internal error');
-            }
-        });
-        connection.on('error', (error) => {
-            if (error.closeCode !== undefined) {
-                logger.warn('protocol_error', { conn: id, code: error.closeCode, reason: error.message });
-            }
-            else {
-                logger.debug('socket_error', { conn: id, error: error.message });
-            }
-        });
-        connection.on('close', (code, reason) => {
-            connections.delete(id);
-            logger.info('disconnect', { conn: id, code, reason: reason || undefined });
-            try {
-                run(core.disconnect(id, 'disconnect', Date.now()));
-            }
-            catch (error) {
-                logger.error('server_error', { conn: id }, error);
-            }
-        });
+        connection.on('message', onMessage);
+        connection.on('error', onError);
+        connection.on('close', onClose);
         run(core.connect(id, Date.now()));
     });
     return {

@@ -27,6 +27,8 @@ export interface ConnectionOptions {
     /** The subprotocol agreed in the handshake, if any. */
     protocol?: string | undefined;
     remoteAddress?: string | undefined;
+    /** Called once when the connection is over, before its 'close' event (for the owner's bookkeeping). */
+    onClosed?: ((connection: WebSocketConnection) => void) | undefined;
 }
 export interface ConnectionEvents {
     message: [data: string | Buffer, isBinary: boolean];
@@ -59,6 +61,7 @@ export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> 
     private closeCode;
     private closeReason;
     private closeTimer;
+    private readonly onClosed;
     /** Cleared by each heartbeat, set by any byte from the peer. */
     private heardFrom;
     constructor(socket: Duplex, options: ConnectionOptions, head?: Buffer);
@@ -97,12 +100,16 @@ export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> 
     private dropSlowConsumer;
     private sendClose;
     private armCloseTimer;
-    private onData;
+    /** @internal Called by the shared socket listeners below. */
+    onData(chunk: Buffer): void;
     onMessage(data: string | Buffer, isBinary: boolean): void;
     onPing(payload: Buffer): void;
     onPong(payload: Buffer): void;
     onClose(code: number, reason: string): void;
     onFault(code: number, reason: string): void;
-    private onSocketError;
-    private onSocketClose;
+    /** @internal */
+    onSocketError(error: Error): void;
+    /** @internal */
+    onSocketClose(): void;
+    private finish;
 }

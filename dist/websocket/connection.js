@@ -9,6 +9,21 @@ import { CloseCode } from "./close-codes.js";
 import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from "./decoder.js";
 import { Opcode, encodeClose, encodeFrame, encodeMessage } from "./encoder.js";
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+const OWNER = Symbol('wschat.connection');
+function onSocketData(chunk) {
+    this[OWNER].onData(chunk);
+}
+function onSocketError(error) {
+    this[OWNER].onSocketError(error);
+}
+function onSocketClose() {
+    this[OWNER].onSocketClose();
+}
+/** A peer that half-closes without a Close frame is gone (§7.1.5: 1006). */
+function onSocketEnd() {
+    if (!this.writableEnded)
+        this.end();
+}
 /** Output queued in one turn beyond this is written at once (one write per 64 KiB). */
 const EARLY_FLUSH_BYTES = 64 * 1024;
 /**
@@ -52,6 +67,7 @@ export class WebSocketConnection extends EventEmitter {
     closeCode = CloseCode.ABNORMAL;
     closeReason = '';
     closeTimer;
+    onClosed;
     /** Cleared by each heartbeat, set by any byte from the peer. */
     heardFrom = true;
     constructor(socket, options, head) {
@@ -67,11 +83,14 @@ export class WebSocketConnection extends EventEmitter {
             maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
             maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
         });
-        socket.on('data', (chunk) => this.onData(chunk));
-        socket.on('error', (error) => this.onSocketError(error));
-        socket.on('close', () => this.onSocketClose());
-        // A peer that half-closes without a Close frame is gone (§7.1.5: 1006).
-        socket.on('end', () => this.socket.end());
+        this.onClosed = options.onClosed;
+        // Shared listener functions find the connection through the socket, so a
+        // connection costs no closures (memory per idle connection counts).
+        socket[OWNER] = this;
+        socket.on('data', onSocketData);
+        socket.on('error', onSocketError);
+        socket.on('close', onSocketClose);
+        socket.on('end', onSocketEnd);
         if (head && head.length > 0)
             queueMicrotask(() => this.onData(head));
     }
@@ -186,7 +205,7 @@ export class WebSocketConnection extends EventEmitter {
         // send(), possibly in the middle of the caller's loop over recipients.
         this.state = ReadyState.CLOSED;
         this.decoder.stop();
-        process.nextTick(() => this.emit('close', this.closeCode, this.closeReason));
+        process.nextTick(() => this.finish());
     }
     sendClose(code, reason) {
         this.closeSent = true;
@@ -209,6 +228,7 @@ export class WebSocketConnection extends EventEmitter {
         this.closeTimer = setTimeout(() => this.socket.destroy(), ms);
         this.closeTimer.unref();
     }
+    /** @internal Called by the shared socket listeners below. */
     onData(chunk) {
         this.heardFrom = true;
         this.decoder.push(chunk);
@@ -257,12 +277,14 @@ export class WebSocketConnection extends EventEmitter {
         if (!this.queued)
             this.flush();
     }
+    /** @internal */
     onSocketError(error) {
         // Resets and timeouts from the peer are normal on the internet: report, never throw.
         if (this.listenerCount('error') > 0)
             this.emit('error', error);
         this.socket.destroy();
     }
+    /** @internal */
     onSocketClose() {
         if (this.state === ReadyState.CLOSED)
             return;
@@ -272,6 +294,10 @@ export class WebSocketConnection extends EventEmitter {
             clearTimeout(this.closeTimer);
         this.pending = [];
         this.pendingBytes = 0;
+        this.finish();
+    }
+    finish() {
+        this.onClosed?.(this);
         this.emit('close', this.closeCode, this.closeReason);
     }
 }

@@ -24,20 +24,19 @@ export declare class FrameDecoder {
     private readonly maxMessageSize;
     private readonly maxFragments;
     private state;
-    private readonly header;
+    private scratch;
     private headerHave;
     private headerNeed;
     private fin;
     private opcode;
     private remaining;
-    private readonly mask;
     private maskOffset;
     private controlParts;
     private messageOpcode;
     private messageParts;
     private messageSize;
     private fragments;
-    private readonly utf8;
+    private utf8;
     constructor(handler: DecoderHandler, options: DecoderOptions);
     /** True once a Close frame or a fault ended the stream: later bytes are ignored. */
     get stopped(): boolean;

@@ -32,21 +32,25 @@ function decodeText(bytes, start, end) {
         return undefined;
     return bytes.toString('utf8', start, end);
 }
+const FAST_PATH_MASK = new Uint8Array(4);
+/** Where the slow path keeps the current frame's mask in `scratch`. */
+const MASK_AT = 14;
 export class FrameDecoder {
     handler;
     expectMask;
     maxMessageSize;
     maxFragments;
     state = READ_HEADER;
-    // The header being read; it may arrive split across chunks.
-    header = new Uint8Array(14);
+    // The header being read (it may arrive split across chunks), then the
+    // frame's mask at bytes 14-17. Allocated on first use: an idle connection
+    // whose frames all took the fast path never needs it (memory per connection).
+    scratch;
     headerHave = 0;
     headerNeed = 2;
     // The frame whose payload is being read.
     fin = false;
     opcode = 0;
     remaining = 0;
-    mask = new Uint8Array(4);
     maskOffset = 0;
     controlParts = [];
     // The data message being assembled from one or more frames.
@@ -54,7 +58,7 @@ export class FrameDecoder {
     messageParts = [];
     messageSize = 0;
     fragments = 0;
-    utf8 = new Utf8Validator();
+    utf8;
     constructor(handler, options) {
         this.handler = handler;
         this.expectMask = options.role === 'server';
@@ -121,7 +125,8 @@ export class FrameDecoder {
         if (frameEnd > end)
             return -1;
         if (this.expectMask) {
-            const mask = this.mask;
+            // Used synchronously right here, so one mask buffer serves every decoder.
+            const mask = FAST_PATH_MASK;
             mask[0] = chunk[at];
             mask[1] = chunk[at + 1];
             mask[2] = chunk[at + 2];
@@ -156,7 +161,7 @@ export class FrameDecoder {
             if (pos >= end)
                 return pos;
             const byte = chunk[pos++];
-            this.header[this.headerHave++] = byte;
+            (this.scratch ??= new Uint8Array(18))[this.headerHave++] = byte;
             if (this.headerHave === 1 && !this.checkFirstByte(byte))
                 return end;
             if (this.headerHave === 2 && !this.checkSecondByte(byte))
@@ -220,7 +225,7 @@ export class FrameDecoder {
     }
     /** The extended length, once its bytes are in (§5.2). */
     checkLength() {
-        const h = this.header;
+        const h = this.scratch;
         const length7 = h[1] & 0x7f;
         if (length7 === 126) {
             this.remaining = (h[2] << 8) | h[3];
@@ -252,14 +257,9 @@ export class FrameDecoder {
         return false;
     }
     startPayload() {
-        const h = this.header;
-        if (this.expectMask) {
-            const at = this.headerNeed - 4;
-            this.mask[0] = h[at];
-            this.mask[1] = h[at + 1];
-            this.mask[2] = h[at + 2];
-            this.mask[3] = h[at + 3];
-        }
+        const h = this.scratch;
+        if (this.expectMask)
+            h.copyWithin(MASK_AT, this.headerNeed - 4, this.headerNeed);
         this.maskOffset = 0;
         this.headerHave = 0;
         this.headerNeed = 2;
@@ -267,7 +267,8 @@ export class FrameDecoder {
             if (this.opcode !== Opcode.CONTINUATION) {
                 this.messageOpcode = this.opcode;
                 this.fragments = 0;
-                this.utf8.reset();
+                if (this.opcode === Opcode.TEXT)
+                    (this.utf8 ??= new Utf8Validator()).reset();
             }
             if (++this.fragments > this.maxFragments) {
                 this.fault(CloseCode.MESSAGE_TOO_BIG, 'too many fragments');
@@ -282,8 +283,9 @@ export class FrameDecoder {
     readPayload(chunk, pos, end) {
         const take = Math.min(this.remaining, end - pos);
         const piece = chunk.subarray(pos, pos + take);
-        if (this.expectMask)
-            this.maskOffset = applyMask(piece, this.mask, 0, take, this.maskOffset);
+        if (this.expectMask) {
+            this.maskOffset = applyMask(piece, this.scratch.subarray(MASK_AT, MASK_AT + 4), 0, take, this.maskOffset);
+        }
         this.remaining -= take;
         if (this.opcode >= Opcode.CLOSE) {
             this.controlParts.push(piece);

@@ -50,6 +50,8 @@ export declare class WebSocketServer extends EventEmitter<WebSocketServerEvents>
      * timeout bounds how long an unresponsive peer can delay that.
      */
     closeAll(code?: number, reason?: string): Promise<void>;
+    /** Bookkeeping when a connection ends: one function shared by all of them. */
+    private readonly forget;
     private heartbeatRound;
     private refuse;
 }

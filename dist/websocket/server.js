@@ -31,22 +31,13 @@ export class WebSocketServer extends EventEmitter {
         if (timeout > 0) {
             // A client that connects and then sends nothing, or dribbles its request,
             // is dropped; the timer is cleared once the socket is upgraded or used for HTTP.
+            // (No closure per socket: the timer gets the socket as its argument.)
             const onConnection = (socket) => {
-                const timer = setTimeout(() => {
-                    if (!upgraded.has(socket))
-                        socket.destroy();
-                }, timeout);
-                timer.unref();
-                socket.once('close', () => clearTimeout(timer));
-                handshakeTimers.set(socket, timer);
+                handshakeTimers.set(socket, setTimeout(dropSocket, timeout, socket).unref());
             };
             // Over TLS, the request arrives on the TLS socket, not the raw TCP one.
             server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', onConnection);
-            server.on('request', (req) => {
-                const timer = handshakeTimers.get(req.socket);
-                if (timer)
-                    clearTimeout(timer);
-            });
+            server.on('request', (req) => endHandshakeTimer(req.socket));
         }
         return this;
     }
@@ -66,10 +57,7 @@ export class WebSocketServer extends EventEmitter {
         const fromAddress = this.perAddress.get(address) ?? 0;
         if (perIp > 0 && fromAddress >= perIp)
             return this.refuse(socket, req, 503, 'too many connections from this address');
-        const timer = handshakeTimers.get(req.socket);
-        if (timer)
-            clearTimeout(timer);
-        upgraded.add(req.socket);
+        endHandshakeTimer(req.socket);
         if ('setNoDelay' in socket)
             socket.setNoDelay(true);
         socket.write(acceptResponse(result.key, result.protocol));
@@ -81,17 +69,10 @@ export class WebSocketServer extends EventEmitter {
             maxBufferedAmount: this.options.maxBufferedAmount,
             protocol: result.protocol,
             remoteAddress: address,
+            onClosed: this.forget,
         }, head);
         this.connections.add(connection);
         this.perAddress.set(address, fromAddress + 1);
-        connection.once('close', () => {
-            this.connections.delete(connection);
-            const left = (this.perAddress.get(address) ?? 1) - 1;
-            if (left > 0)
-                this.perAddress.set(address, left);
-            else
-                this.perAddress.delete(address);
-        });
         this.emit('connection', connection, req);
     }
     /**
@@ -112,6 +93,16 @@ export class WebSocketServer extends EventEmitter {
         }
         await Promise.all(waiting);
     }
+    /** Bookkeeping when a connection ends: one function shared by all of them. */
+    forget = (connection) => {
+        this.connections.delete(connection);
+        const address = connection.remoteAddress ?? '';
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0)
+            this.perAddress.set(address, left);
+        else
+            this.perAddress.delete(address);
+    };
     heartbeatRound() {
         for (const connection of this.connections) {
             if (!connection.heartbeat())
@@ -127,4 +118,15 @@ export class WebSocketServer extends EventEmitter {
     }
 }
 const handshakeTimers = new WeakMap();
-const upgraded = new WeakSet();
+function dropSocket(socket) {
+    handshakeTimers.delete(socket);
+    socket.destroy();
+}
+/** The request arrived in time: forget the socket's handshake timer (and free it). */
+function endHandshakeTimer(socket) {
+    const timer = handshakeTimers.get(socket);
+    if (timer === undefined)
+        return;
+    clearTimeout(timer);
+    handshakeTimers.delete(socket);
+}

@@ -26,6 +26,25 @@ export interface ConnectionOptions {
   /** The subprotocol agreed in the handshake, if any. */
   protocol?: string | undefined;
   remoteAddress?: string | undefined;
+  /** Called once when the connection is over, before its 'close' event (for the owner's bookkeeping). */
+  onClosed?: ((connection: WebSocketConnection) => void) | undefined;
+}
+
+const OWNER = Symbol('wschat.connection');
+type OwnedSocket = Duplex & { [OWNER]: WebSocketConnection };
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[OWNER].onData(chunk);
+}
+function onSocketError(this: OwnedSocket, error: Error): void {
+  this[OWNER].onSocketError(error);
+}
+function onSocketClose(this: OwnedSocket): void {
+  this[OWNER].onSocketClose();
+}
+/** A peer that half-closes without a Close frame is gone (§7.1.5: 1006). */
+function onSocketEnd(this: OwnedSocket): void {
+  if (!this.writableEnded) this.end();
 }
 
 export interface ConnectionEvents {
@@ -84,6 +103,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   private closeCode: number = CloseCode.ABNORMAL;
   private closeReason = '';
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly onClosed: ((connection: WebSocketConnection) => void) | undefined;
   /** Cleared by each heartbeat, set by any byte from the peer. */
   private heardFrom = true;
 
@@ -100,11 +120,14 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
       maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
       maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error: Error) => this.onSocketError(error));
-    socket.on('close', () => this.onSocketClose());
-    // A peer that half-closes without a Close frame is gone (§7.1.5: 1006).
-    socket.on('end', () => this.socket.end());
+    this.onClosed = options.onClosed;
+    // Shared listener functions find the connection through the socket, so a
+    // connection costs no closures (memory per idle connection counts).
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('end', onSocketEnd);
     if (head && head.length > 0) queueMicrotask(() => this.onData(head));
   }
 
@@ -220,7 +243,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     // send(), possibly in the middle of the caller's loop over recipients.
     this.state = ReadyState.CLOSED;
     this.decoder.stop();
-    process.nextTick(() => this.emit('close', this.closeCode, this.closeReason));
+    process.nextTick(() => this.finish());
   }
 
   private sendClose(code: number | undefined, reason: string): void {
@@ -245,7 +268,8 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     this.closeTimer.unref();
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal Called by the shared socket listeners below. */
+  onData(chunk: Buffer): void {
     this.heardFrom = true;
     this.decoder.push(chunk);
   }
@@ -295,19 +319,26 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     if (!this.queued) this.flush();
   }
 
-  private onSocketError(error: Error): void {
+  /** @internal */
+  onSocketError(error: Error): void {
     // Resets and timeouts from the peer are normal on the internet: report, never throw.
     if (this.listenerCount('error') > 0) this.emit('error', error);
     this.socket.destroy();
   }
 
-  private onSocketClose(): void {
+  /** @internal */
+  onSocketClose(): void {
     if (this.state === ReadyState.CLOSED) return;
     this.state = ReadyState.CLOSED;
     this.decoder.stop();
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.pending = [];
     this.pendingBytes = 0;
+    this.finish();
+  }
+
+  private finish(): void {
+    this.onClosed?.(this);
     this.emit('close', this.closeCode, this.closeReason);
   }
 }

@@ -54,6 +54,10 @@ function decodeText(bytes: Buffer, start: number, end: number): string | undefin
   return bytes.toString('utf8', start, end);
 }
 
+const FAST_PATH_MASK = new Uint8Array(4);
+/** Where the slow path keeps the current frame's mask in `scratch`. */
+const MASK_AT = 14;
+
 export class FrameDecoder {
   private readonly handler: DecoderHandler;
   private readonly expectMask: boolean;
@@ -61,8 +65,10 @@ export class FrameDecoder {
   private readonly maxFragments: number;
 
   private state = READ_HEADER;
-  // The header being read; it may arrive split across chunks.
-  private readonly header = new Uint8Array(14);
+  // The header being read (it may arrive split across chunks), then the
+  // frame's mask at bytes 14-17. Allocated on first use: an idle connection
+  // whose frames all took the fast path never needs it (memory per connection).
+  private scratch: Uint8Array | undefined;
   private headerHave = 0;
   private headerNeed = 2;
 
@@ -70,7 +76,6 @@ export class FrameDecoder {
   private fin = false;
   private opcode = 0;
   private remaining = 0;
-  private readonly mask = new Uint8Array(4);
   private maskOffset = 0;
   private controlParts: Buffer[] = [];
 
@@ -79,7 +84,7 @@ export class FrameDecoder {
   private messageParts: Buffer[] = [];
   private messageSize = 0;
   private fragments = 0;
-  private readonly utf8 = new Utf8Validator();
+  private utf8: Utf8Validator | undefined;
 
   constructor(handler: DecoderHandler, options: DecoderOptions) {
     this.handler = handler;
@@ -142,7 +147,8 @@ export class FrameDecoder {
     const frameEnd = payload + length;
     if (frameEnd > end) return -1;
     if (this.expectMask) {
-      const mask = this.mask;
+      // Used synchronously right here, so one mask buffer serves every decoder.
+      const mask = FAST_PATH_MASK;
       mask[0] = chunk[at]!;
       mask[1] = chunk[at + 1]!;
       mask[2] = chunk[at + 2]!;
@@ -179,7 +185,7 @@ export class FrameDecoder {
     while (this.headerHave < this.headerNeed) {
       if (pos >= end) return pos;
       const byte = chunk[pos++]!;
-      this.header[this.headerHave++] = byte;
+      (this.scratch ??= new Uint8Array(18))[this.headerHave++] = byte;
       if (this.headerHave === 1 && !this.checkFirstByte(byte)) return end;
       if (this.headerHave === 2 && !this.checkSecondByte(byte)) return end;
       if (this.headerHave === this.headerNeed && this.headerNeed > 2 && !this.checkLength()) {
@@ -243,7 +249,7 @@ export class FrameDecoder {
 
   /** The extended length, once its bytes are in (§5.2). */
   private checkLength(): boolean {
-    const h = this.header;
+    const h = this.scratch!;
     const length7 = h[1]! & 0x7f;
     if (length7 === 126) {
       this.remaining = (h[2]! << 8) | h[3]!;
@@ -274,14 +280,8 @@ export class FrameDecoder {
   }
 
   private startPayload(): void {
-    const h = this.header;
-    if (this.expectMask) {
-      const at = this.headerNeed - 4;
-      this.mask[0] = h[at]!;
-      this.mask[1] = h[at + 1]!;
-      this.mask[2] = h[at + 2]!;
-      this.mask[3] = h[at + 3]!;
-    }
+    const h = this.scratch!;
+    if (this.expectMask) h.copyWithin(MASK_AT, this.headerNeed - 4, this.headerNeed);
     this.maskOffset = 0;
     this.headerHave = 0;
     this.headerNeed = 2;
@@ -289,7 +289,7 @@ export class FrameDecoder {
       if (this.opcode !== Opcode.CONTINUATION) {
         this.messageOpcode = this.opcode;
         this.fragments = 0;
-        this.utf8.reset();
+        if (this.opcode === Opcode.TEXT) (this.utf8 ??= new Utf8Validator()).reset();
       }
       if (++this.fragments > this.maxFragments) {
         this.fault(CloseCode.MESSAGE_TOO_BIG, 'too many fragments');
@@ -304,14 +304,16 @@ export class FrameDecoder {
   private readPayload(chunk: Buffer, pos: number, end: number): number {
     const take = Math.min(this.remaining, end - pos);
     const piece = chunk.subarray(pos, pos + take);
-    if (this.expectMask) this.maskOffset = applyMask(piece, this.mask, 0, take, this.maskOffset);
+    if (this.expectMask) {
+      this.maskOffset = applyMask(piece, this.scratch!.subarray(MASK_AT, MASK_AT + 4), 0, take, this.maskOffset);
+    }
     this.remaining -= take;
 
     if (this.opcode >= Opcode.CLOSE) {
       this.controlParts.push(piece);
     } else {
       // Text is validated piece by piece, so bad bytes fail before the frame ends.
-      if (this.messageOpcode === Opcode.TEXT && !this.utf8.push(piece)) {
+      if (this.messageOpcode === Opcode.TEXT && !this.utf8!.push(piece)) {
         this.fault(CloseCode.INVALID_PAYLOAD, 'invalid UTF-8');
         return end;
       }
@@ -330,7 +332,7 @@ export class FrameDecoder {
       return;
     }
     if (!this.fin) return;
-    if (this.messageOpcode === Opcode.TEXT && !this.utf8.complete) {
+    if (this.messageOpcode === Opcode.TEXT && !this.utf8!.complete) {
       this.fault(CloseCode.INVALID_PAYLOAD, 'invalid UTF-8');
       return;
     }
