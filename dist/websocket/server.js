@@ -43,7 +43,7 @@ export class WebSocketServer extends EventEmitter {
     }
     /** Runs the handshake for one `upgrade` event. Never throws. */
     handleUpgrade(req, socket, head) {
-        socket.on('error', () => socket.destroy());
+        socket.on('error', destroyOnError);
         const result = checkUpgradeRequest(req, this.options);
         if (!result.ok)
             return this.refuse(socket, req, result.status, result.reason, result.headers);
@@ -118,6 +118,10 @@ export class WebSocketServer extends EventEmitter {
     }
 }
 const handshakeTimers = new WeakMap();
+/** Shared by every socket (no closure each): a reset before or during the handshake just ends it. */
+function destroyOnError() {
+    this.destroy();
+}
 function dropSocket(socket) {
     handshakeTimers.delete(socket);
     socket.destroy();

@@ -76,7 +76,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 
   /** Runs the handshake for one `upgrade` event. Never throws. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const result = checkUpgradeRequest(req, this.options);
     if (!result.ok) return this.refuse(socket, req, result.status, result.reason, result.headers);
     if (!this.accepting) return this.refuse(socket, req, 503, 'server is shutting down');
@@ -157,6 +157,11 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
 }
 
 const handshakeTimers = new WeakMap<object, NodeJS.Timeout>();
+
+/** Shared by every socket (no closure each): a reset before or during the handshake just ends it. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
 
 function dropSocket(socket: Socket): void {
   handshakeTimers.delete(socket);
