@@ -28,6 +28,7 @@ const RATE_LIMIT_ERROR_INTERVAL_MS = 1000;
 const IDLE_SCAN_GRANULARITY_MS = 1000;
 /** A `/dm` name prefix longer than this (UTF-16 units) cannot be a member name. */
 const MAX_DM_NAME_PREFIX = 512;
+const INVALID_REF = Symbol('invalid ref');
 const COMMANDS_BEFORE_JOIN = new Set(['list', 'help', 'quit']);
 const COMMANDS = new Set(['list', 'help', 'quit', 'who', 'join', 'dm', 'leave']);
 export class ChatCore {
@@ -178,12 +179,9 @@ export class ChatCore {
                 this.#sendError(c, 'invalid_message', 'a frame must be a JSON object such as {"message": "hello"}', out);
                 return;
             case 'command': {
-                if (frame.hasRef && !isValidRef(frame.ref)) {
-                    this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
-                    return;
-                }
-                const ref = frame.hasRef ? frame.ref : undefined;
-                this.#runCommand(c, frame.name, frame.args, ref, now, out);
+                const ref = this.#refOf(c, frame, out);
+                if (ref !== INVALID_REF)
+                    this.#runCommand(c, frame.name, frame.args, ref, now, out);
                 return;
             }
             case 'message': {
@@ -191,11 +189,9 @@ export class ChatCore {
                     this.#sendError(c, 'invalid_message', 'message must be a string', out);
                     return;
                 }
-                if (frame.hasRef && !isValidRef(frame.ref)) {
-                    this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
-                    return;
-                }
-                this.#sendChatMessage(c, topic, frame.message, frame.hasRef ? frame.ref : undefined, now, out);
+                const ref = this.#refOf(c, frame, out);
+                if (ref !== INVALID_REF)
+                    this.#sendChatMessage(c, topic, frame.message, ref, now, out);
                 return;
             }
             case 'typing':
@@ -215,6 +211,15 @@ export class ChatCore {
                 }
                 return;
         }
+    }
+    /** The frame's `ref` (undefined if none), or INVALID_REF after answering with an error. */
+    #refOf(c, frame, out) {
+        if (!frame.hasRef)
+            return undefined;
+        if (isValidRef(frame.ref))
+            return frame.ref;
+        this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
+        return INVALID_REF;
     }
     // ---- commands ----------------------------------------------------------
     #runCommand(c, name, args, ref, now, out) {

@@ -93,6 +93,8 @@ const IDLE_SCAN_GRANULARITY_MS = 1000;
 /** A `/dm` name prefix longer than this (UTF-16 units) cannot be a member name. */
 const MAX_DM_NAME_PREFIX = 512;
 
+const INVALID_REF: unique symbol = Symbol('invalid ref');
+
 const COMMANDS_BEFORE_JOIN = new Set(['list', 'help', 'quit']);
 const COMMANDS = new Set(['list', 'help', 'quit', 'who', 'join', 'dm', 'leave']);
 
@@ -286,12 +288,8 @@ export class ChatCore {
         this.#sendError(c, 'invalid_message', 'a frame must be a JSON object such as {"message": "hello"}', out);
         return;
       case 'command': {
-        if (frame.hasRef && !isValidRef(frame.ref)) {
-          this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
-          return;
-        }
-        const ref = frame.hasRef ? (frame.ref as Ref) : undefined;
-        this.#runCommand(c, frame.name, frame.args, ref, now, out);
+        const ref = this.#refOf(c, frame, out);
+        if (ref !== INVALID_REF) this.#runCommand(c, frame.name, frame.args, ref, now, out);
         return;
       }
       case 'message': {
@@ -299,11 +297,8 @@ export class ChatCore {
           this.#sendError(c, 'invalid_message', 'message must be a string', out);
           return;
         }
-        if (frame.hasRef && !isValidRef(frame.ref)) {
-          this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
-          return;
-        }
-        this.#sendChatMessage(c, topic, frame.message, frame.hasRef ? (frame.ref as Ref) : undefined, now, out);
+        const ref = this.#refOf(c, frame, out);
+        if (ref !== INVALID_REF) this.#sendChatMessage(c, topic, frame.message, ref, now, out);
         return;
       }
       case 'typing':
@@ -321,6 +316,14 @@ export class ChatCore {
         }
         return;
     }
+  }
+
+  /** The frame's `ref` (undefined if none), or INVALID_REF after answering with an error. */
+  #refOf(c: Conn, frame: { hasRef: boolean; ref?: unknown }, out: Effect[]): Ref | undefined | typeof INVALID_REF {
+    if (!frame.hasRef) return undefined;
+    if (isValidRef(frame.ref)) return frame.ref as Ref;
+    this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
+    return INVALID_REF;
   }
 
   // ---- commands ----------------------------------------------------------
