@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ChatCore } from "../chat/core.js";
 import { CloseCode } from "../websocket/close-codes.js";
 import { encodeMessage } from "../websocket/encoder.js";
+import { errorResponse } from "../websocket/handshake.js";
 import { WebSocketServer } from "../websocket/server.js";
 import { originPolicy } from "./origin.js";
 import { StaticFiles } from "./static-files.js";
@@ -145,7 +146,7 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
         if (error.code === 'ECONNRESET' || !socket.writable)
             return void socket.destroy();
         const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        socket.end(errorResponse(status, STATUS_CODES[status] ?? 'bad request'));
         setTimeout(() => socket.destroy(), 1000).unref();
     });
     const sockets = new WebSocketServer({

@@ -25,6 +25,8 @@ export declare class FrameDecoder {
     private readonly maxFragments;
     private state;
     private scratch;
+    /** The mask bytes of `scratch`, made once instead of per payload piece. */
+    private maskView;
     private headerHave;
     private headerNeed;
     private fin;

@@ -45,6 +45,8 @@ export class FrameDecoder {
     // frame's mask at bytes 14-17. Allocated on first use: an idle connection
     // whose frames all took the fast path never needs it (memory per connection).
     scratch;
+    /** The mask bytes of `scratch`, made once instead of per payload piece. */
+    maskView;
     headerHave = 0;
     headerNeed = 2;
     // The frame whose payload is being read.
@@ -258,8 +260,10 @@ export class FrameDecoder {
     }
     startPayload() {
         const h = this.scratch;
-        if (this.expectMask)
+        if (this.expectMask) {
             h.copyWithin(MASK_AT, this.headerNeed - 4, this.headerNeed);
+            this.maskView ??= h.subarray(MASK_AT, MASK_AT + 4);
+        }
         this.maskOffset = 0;
         this.headerHave = 0;
         this.headerNeed = 2;
@@ -284,7 +288,7 @@ export class FrameDecoder {
         const take = Math.min(this.remaining, end - pos);
         const piece = chunk.subarray(pos, pos + take);
         if (this.expectMask) {
-            this.maskOffset = applyMask(piece, this.scratch.subarray(MASK_AT, MASK_AT + 4), 0, take, this.maskOffset);
+            this.maskOffset = applyMask(piece, this.maskView, 0, take, this.maskOffset);
         }
         this.remaining -= take;
         if (this.opcode >= Opcode.CLOSE) {

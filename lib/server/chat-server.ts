@@ -14,6 +14,7 @@ import { ChatCore, type ConnId, type Effect } from '../chat/core.ts';
 import { CloseCode } from '../websocket/close-codes.ts';
 import type { WebSocketConnection } from '../websocket/connection.ts';
 import { encodeMessage } from '../websocket/encoder.ts';
+import { errorResponse } from '../websocket/handshake.ts';
 import { WebSocketServer } from '../websocket/server.ts';
 import type { Logger } from './logger.ts';
 import { originPolicy } from './origin.ts';
@@ -163,7 +164,7 @@ export function createChatServer(options: ServerOptions, logger: Logger, webRoot
     logger.debug('http_client_error', { code: error.code });
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.end(errorResponse(status, STATUS_CODES[status] ?? 'bad request'));
     setTimeout(() => socket.destroy(), 1000).unref();
   });
 

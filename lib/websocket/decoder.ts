@@ -69,6 +69,8 @@ export class FrameDecoder {
   // frame's mask at bytes 14-17. Allocated on first use: an idle connection
   // whose frames all took the fast path never needs it (memory per connection).
   private scratch: Uint8Array | undefined;
+  /** The mask bytes of `scratch`, made once instead of per payload piece. */
+  private maskView: Uint8Array | undefined;
   private headerHave = 0;
   private headerNeed = 2;
 
@@ -281,7 +283,10 @@ export class FrameDecoder {
 
   private startPayload(): void {
     const h = this.scratch!;
-    if (this.expectMask) h.copyWithin(MASK_AT, this.headerNeed - 4, this.headerNeed);
+    if (this.expectMask) {
+      h.copyWithin(MASK_AT, this.headerNeed - 4, this.headerNeed);
+      this.maskView ??= h.subarray(MASK_AT, MASK_AT + 4);
+    }
     this.maskOffset = 0;
     this.headerHave = 0;
     this.headerNeed = 2;
@@ -305,7 +310,7 @@ export class FrameDecoder {
     const take = Math.min(this.remaining, end - pos);
     const piece = chunk.subarray(pos, pos + take);
     if (this.expectMask) {
-      this.maskOffset = applyMask(piece, this.scratch!.subarray(MASK_AT, MASK_AT + 4), 0, take, this.maskOffset);
+      this.maskOffset = applyMask(piece, this.maskView!, 0, take, this.maskOffset);
     }
     this.remaining -= take;
 
