@@ -13,6 +13,12 @@ export interface EchoServerOptions {
   maxMessageSize?: number;
   /** Default 131,072: well past the 65,536 fragments a suite may send. */
   maxFragments?: number;
+  /**
+   * Accept permessage-deflate when a client offers it (default true). The
+   * echo server compresses every reply on such a connection (threshold 0),
+   * so a suite exercises the compressor at every message size.
+   */
+  perMessageDeflate?: boolean;
 }
 
 export interface EchoServer {
@@ -39,6 +45,7 @@ export async function startEchoServer(options: EchoServerOptions = {}): Promise<
   const sockets = new WebSocketServer({
     maxMessageSize: options.maxMessageSize ?? 16 * 1024 * 1024,
     maxFragments: options.maxFragments ?? 131_072,
+    perMessageDeflate: options.perMessageDeflate === false ? false : { threshold: 0 },
   }).attach(server);
   sockets.on('connection', (connection) => {
     connection.on('message', (data) => connection.send(data));

@@ -9,6 +9,12 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { WebSocketConnection } from './connection.ts';
 import { acceptKey, generateKey } from './handshake.ts';
+import {
+  acceptDeflateResponse,
+  deflateOffer,
+  type NegotiatedDeflate,
+  type PerMessageDeflateOptions,
+} from './permessage-deflate.ts';
 
 export interface ConnectOptions {
   /** Subprotocols to offer (§4.1 Sec-WebSocket-Protocol). */
@@ -24,6 +30,8 @@ export interface ConnectOptions {
   /** TLS: extra trusted CA certificates (PEM), or false to skip verification. */
   ca?: string | Buffer;
   rejectUnauthorized?: boolean;
+  /** Offer permessage-deflate (RFC 7692); off by default. True or options to offer it. */
+  perMessageDeflate?: PerMessageDeflateOptions | boolean;
 }
 
 export class HandshakeError extends Error {
@@ -61,6 +69,9 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       headers['Sec-WebSocket-Protocol'] = options.protocols.join(', ');
     }
     if (options.origin !== undefined) headers['Origin'] = options.origin;
+    const deflateOptions =
+      options.perMessageDeflate === true ? {} : options.perMessageDeflate ? options.perMessageDeflate : undefined;
+    if (deflateOptions) headers['Sec-WebSocket-Extensions'] = deflateOffer(deflateOptions);
 
     const send = secure ? httpsRequest : httpRequest;
     const req = send({
@@ -94,13 +105,6 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
             ? 'Upgrade is not websocket'
             : undefined;
       const protocol = res.headers['sec-websocket-protocol'];
-      // §4.1: an extension we did not offer (we offer none) fails the connection.
-      const extensions = res.headers['sec-websocket-extensions'];
-      if (!problem && extensions !== undefined) {
-        socket.destroy();
-        reject(new HandshakeError(`server chose an extension we did not offer: ${extensions}`));
-        return;
-      }
       if (problem) {
         socket.destroy();
         reject(new HandshakeError(problem, res.statusCode));
@@ -110,6 +114,20 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         socket.destroy();
         reject(new HandshakeError(`server chose a subprotocol we did not offer: ${protocol}`));
         return;
+      }
+      // §4.1: an extension we did not offer, or an answer we cannot honour, fails the connection.
+      const extensions = res.headers['sec-websocket-extensions'];
+      let deflate: NegotiatedDeflate | undefined;
+      if (extensions !== undefined) {
+        const agreed = deflateOptions
+          ? acceptDeflateResponse(extensions, deflateOptions)
+          : `server chose an extension we did not offer: ${extensions}`;
+        if (typeof agreed === 'string') {
+          socket.destroy();
+          reject(new HandshakeError(agreed));
+          return;
+        }
+        deflate = agreed;
       }
       socket.setNoDelay(true);
       // Frames that came with the 101 (in `head`) or right after it must wait
@@ -125,6 +143,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         closeTimeoutMs: options.closeTimeoutMs,
         protocol,
         remoteAddress: socket.remoteAddress,
+        deflate,
       });
       resolve(connection);
       setImmediate(() => socket.resume());

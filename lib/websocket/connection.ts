@@ -7,8 +7,12 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from './close-codes.ts';
-import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder, type DecoderHandler } from './decoder.ts';
+import { deflatePayload } from './deflate.ts';
 import { Opcode, encodeClose, encodeFrame, encodeMessage } from './encoder.ts';
+import { WebSocketError, type ErrorCode } from './errors.ts';
+import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameParser, type DecoderHandler } from './frame-parser.ts';
+import type { NegotiatedDeflate } from './permessage-deflate.ts';
+import { PreparedMessage } from './prepared.ts';
 
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
 export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
@@ -21,8 +25,15 @@ export interface ConnectionOptions {
   maxFragments?: number;
   /** How long to wait for the peer's part of the closing handshake. Default 5 s. */
   closeTimeoutMs?: number;
-  /** Unsent bytes allowed before the peer counts as a slow consumer; 0 = no cap. */
+  /**
+   * Slow-consumer cap: a frame is refused (and the connection dropped with
+   * 1013) when the bytes already buffered before it exceed this; the frame
+   * itself does not count, so one large frame to an idle peer always goes.
+   * 0 = no cap.
+   */
   maxBufferedAmount?: number;
+  /** permessage-deflate as negotiated in the handshake, if it was. */
+  deflate?: NegotiatedDeflate | undefined;
   /** The subprotocol agreed in the handshake, if any. */
   protocol?: string | undefined;
   remoteAddress?: string | undefined;
@@ -53,8 +64,17 @@ export interface ConnectionEvents {
   pong: [payload: Buffer];
   /** `code` is the peer's close code, or ours when the peer sent none, or 1006. */
   close: [code: number, reason: string];
-  /** A protocol fault by the peer (we closed with `code`) or a socket error. */
-  error: [error: Error & { closeCode?: number }];
+  /** A protocol fault by the peer (a WebSocketError: we closed with its `closeCode`) or a socket error. */
+  error: [error: Error & { closeCode?: number; code?: string }];
+}
+
+export interface SendOptions {
+  /**
+   * With permessage-deflate negotiated: true compresses this message whatever
+   * its size, false sends it plain; by default it is compressed from the
+   * agreed threshold up. Without the extension it has no effect.
+   */
+  compress?: boolean;
 }
 
 /** Output queued in one turn beyond this is written at once (one write per 64 KiB). */
@@ -84,12 +104,16 @@ function flushDirty(): void {
 export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements DecoderHandler {
   readonly protocol: string | undefined;
   readonly remoteAddress: string | undefined;
+  /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+  readonly extensions: string;
+  /** permessage-deflate as negotiated, or undefined. */
+  readonly deflate: NegotiatedDeflate | undefined;
   /** Free for the application to use (e.g. a session id). */
   id = 0;
 
   private readonly socket: Duplex;
   private readonly role: 'server' | 'client';
-  private readonly decoder: FrameDecoder;
+  private readonly decoder: FrameParser;
   private readonly closeTimeoutMs: number;
   private readonly maxBufferedAmount: number;
 
@@ -115,10 +139,13 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     this.remoteAddress = options.remoteAddress;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.maxBufferedAmount = options.maxBufferedAmount ?? 0;
-    this.decoder = new FrameDecoder(this, {
+    this.deflate = options.deflate;
+    this.extensions = options.deflate?.header ?? '';
+    this.decoder = new FrameParser(this, {
       role: options.role,
       maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
       maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+      deflate: options.deflate,
     });
     this.onClosed = options.onClosed;
     // Shared listener functions find the connection through the socket, so a
@@ -140,21 +167,41 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     return this.pendingBytes + this.socket.writableLength;
   }
 
-  /** Sends a text (string) or binary (bytes) message. False if not open. */
-  send(data: string | Uint8Array): boolean {
+  /**
+   * Sends a text (string) or binary (bytes) message, compressed when
+   * permessage-deflate was negotiated and it is at least the threshold long
+   * (see SendOptions). True only if the frame was queued: false when the
+   * connection is closing or closed, or was just dropped as a slow consumer.
+   */
+  send(data: string | Uint8Array, options?: SendOptions): boolean {
     if (this.state !== ReadyState.OPEN) return false;
-    return this.enqueue(encodeMessage(data, { mask: this.role === 'client' }));
+    const mask = this.role === 'client';
+    const deflate = this.deflate;
+    if (deflate !== undefined && options?.compress !== false) {
+      // A string has at least as many UTF-8 bytes as UTF-16 units.
+      const long =
+        options?.compress === true ||
+        data.length >= deflate.threshold ||
+        (typeof data === 'string' && Buffer.byteLength(data) >= deflate.threshold);
+      if (long) {
+        const opcode = typeof data === 'string' ? Opcode.TEXT : Opcode.BINARY;
+        return this.enqueue(encodeFrame(opcode, deflatePayload(data, deflate), { mask, compressed: true }));
+      }
+    }
+    return this.enqueue(encodeMessage(data, { mask }));
   }
 
   /**
-   * Sends a frame made by `encodeMessage` (unmasked), e.g. one broadcast frame
-   * shared by many connections. Server connections only: a client must mask
-   * each frame with its own key (§5.3).
+   * Sends a message prepared once for many connections: a PreparedMessage
+   * (its compressed frame if this connection negotiated permessage-deflate
+   * and the message wants it, else its plain frame) or a frame made by
+   * `encodeMessage` (unmasked). Server connections only: a client must mask
+   * each frame with its own key (§5.3). Returns what send() returns.
    */
-  sendPrepared(frame: Buffer): boolean {
+  sendPrepared(message: Buffer | PreparedMessage): boolean {
     if (this.state !== ReadyState.OPEN) return false;
     if (this.role === 'client') throw new Error('sendPrepared is for server connections');
-    return this.enqueue(frame);
+    return this.enqueue(message instanceof PreparedMessage ? message.frameFor(this.deflate) : message);
   }
 
   ping(payload: string | Uint8Array = ''): boolean {
@@ -207,7 +254,9 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   private enqueue(frame: Buffer): boolean {
-    if (this.maxBufferedAmount > 0 && this.bufferedAmount + frame.length > this.maxBufferedAmount) {
+    // Only what is already waiting counts, not this frame: a peer that reads
+    // is never dropped for one large message (a welcome with history).
+    if (this.maxBufferedAmount > 0 && this.bufferedAmount > this.maxBufferedAmount) {
       this.dropSlowConsumer();
       return false;
     }
@@ -305,11 +354,9 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     if (!this.queued) this.flush();
   }
 
-  onFault(code: number, reason: string): void {
+  onFault(code: number, reason: string, errorCode: ErrorCode): void {
     // §7.1.7 "Fail the WebSocket Connection": send a Close, then close TCP.
-    if (this.listenerCount('error') > 0) {
-      this.emit('error', Object.assign(new Error(reason), { closeCode: code }));
-    }
+    if (this.listenerCount('error') > 0) this.emit('error', new WebSocketError(reason, errorCode, code));
     if (!this.closeSent) {
       this.sendClose(code, reason);
       this.closeCode = code;

@@ -29,8 +29,9 @@ function writeHeader(
   fin: boolean,
   length: number,
   masked: boolean,
+  rsv1: boolean,
 ): number {
-  out[0] = (fin ? 0x80 : 0) | opcode;
+  out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
   const maskBit = masked ? 0x80 : 0;
   if (length < 126) {
     out[1] = maskBit | length;
@@ -69,6 +70,8 @@ export interface EncodeOptions {
   mask?: boolean;
   /** Clear for all but the last frame of a fragmented message (§5.4). */
   fin?: boolean;
+  /** Sets RSV1: the payload is a compressed message (RFC 7692 §6; first frame only). */
+  compressed?: boolean;
 }
 
 /**
@@ -85,7 +88,7 @@ export function encodeFrame(
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   const offset = headerSize(length, masked);
   const out = Buffer.allocUnsafe(offset + length);
-  writeHeader(out, opcode, options.fin !== false, length, masked);
+  writeHeader(out, opcode, options.fin !== false, length, masked, options.compressed === true);
   if (typeof payload === 'string') out.write(payload, offset, length, 'utf8');
   else out.set(payload, offset);
   if (masked) {

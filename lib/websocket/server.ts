@@ -12,7 +12,9 @@ import { Server as TlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from './close-codes.ts';
 import { ReadyState, WebSocketConnection } from './connection.ts';
+import { addressGroup } from './address.ts';
 import { acceptResponse, checkUpgradeRequest, errorResponse, type HandshakeOptions } from './handshake.ts';
+import { acceptDeflateOffer, type PerMessageDeflateOptions } from './permessage-deflate.ts';
 
 export interface WebSocketServerOptions extends HandshakeOptions {
   /** Largest incoming message in bytes, after reassembly (1009 beyond it). */
@@ -25,12 +27,30 @@ export interface WebSocketServerOptions extends HandshakeOptions {
   closeTimeoutMs?: number;
   /** Ping every connection this often and drop those silent since the last ping; 0 = off. */
   heartbeatIntervalMs?: number;
-  /** Unsent bytes one connection may hold before it is dropped as a slow consumer; 0 = no cap. */
+  /**
+   * Slow-consumer cap: a frame is refused and the connection dropped (1013)
+   * when the bytes already buffered for it, before that frame, exceed this.
+   * 0 = no cap.
+   */
   maxBufferedAmount?: number;
   /** Open connections in total; beyond it upgrades get 503. 0 = no limit. */
   maxConnections?: number;
-  /** Open connections per remote address; beyond it upgrades get 503. 0 = no limit. */
+  /**
+   * Open connections per client address (IPv6 counted by /64, IPv4-mapped
+   * IPv6 as IPv4); beyond it upgrades get 503. 0 = no limit.
+   */
   maxConnectionsPerIp?: number;
+  /**
+   * The client's address for `connection.remoteAddress` and the per-address
+   * cap, e.g. from a header set by a trusted proxy. Default: the socket's peer.
+   */
+  clientAddress?: ((req: IncomingMessage) => string) | undefined;
+  /**
+   * permessage-deflate (RFC 7692): off by default; true or options to
+   * accept it when offered. The server always keeps no context between
+   * messages (no zlib state per connection).
+   */
+  perMessageDeflate?: PerMessageDeflateOptions | boolean | undefined;
 }
 
 export interface WebSocketServerEvents {
@@ -82,14 +102,22 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
     if (!this.accepting) return this.refuse(socket, req, 503, 'server is shutting down');
     const max = this.options.maxConnections ?? 0;
     if (max > 0 && this.connections.size >= max) return this.refuse(socket, req, 503, 'too many connections');
-    const address = req.socket.remoteAddress ?? '';
+    const address = this.options.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+    const group = addressGroup(address);
     const perIp = this.options.maxConnectionsPerIp ?? 0;
-    const fromAddress = this.perAddress.get(address) ?? 0;
+    const fromAddress = this.perAddress.get(group) ?? 0;
     if (perIp > 0 && fromAddress >= perIp) return this.refuse(socket, req, 503, 'too many connections from this address');
+
+    const deflateOptions = this.options.perMessageDeflate;
+    const offer = req.headers['sec-websocket-extensions'];
+    const deflate =
+      deflateOptions && typeof offer === 'string'
+        ? acceptDeflateOffer(offer, deflateOptions === true ? {} : deflateOptions)
+        : undefined;
 
     endHandshakeTimer(req.socket);
     if ('setNoDelay' in socket) (socket as Socket).setNoDelay(true);
-    socket.write(acceptResponse(result.key, result.protocol));
+    socket.write(acceptResponse(result.key, result.protocol, deflate?.header));
 
     const connection = new WebSocketConnection(
       socket,
@@ -101,12 +129,13 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
         maxBufferedAmount: this.options.maxBufferedAmount,
         protocol: result.protocol,
         remoteAddress: address,
+        deflate,
         onClosed: this.forget,
       },
       head,
     );
     this.connections.add(connection);
-    this.perAddress.set(address, fromAddress + 1);
+    this.perAddress.set(group, fromAddress + 1);
     this.emit('connection', connection, req);
   }
 
@@ -130,7 +159,7 @@ export class WebSocketServer extends EventEmitter<WebSocketServerEvents> {
   /** Bookkeeping when a connection ends: one function shared by all of them. */
   private readonly forget = (connection: WebSocketConnection): void => {
     this.connections.delete(connection);
-    const address = connection.remoteAddress ?? '';
+    const address = addressGroup(connection.remoteAddress ?? '');
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
