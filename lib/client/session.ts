@@ -1,12 +1,14 @@
 /**
- * The client's WebSocket session: connects, reconnects with backoff after an
- * unexpected drop, rejoins the same topic, and keeps the outbox of frames
- * waiting for their replies. Both front ends of the CLI (interactive and pipe)
- * run on it; it prints nothing itself.
+ * The client's WebSocket session: connects (ws:// or wss:// with an extra CA
+ * or without verification), notices a dead link with keepalive pings, and
+ * reconnects with backoff after a drop or a server close that allows it.
+ * Both front ends of the CLI (interactive and pipe) run on it; it knows
+ * nothing of chat and prints nothing itself.
  */
+import { ChatCloseCode } from '../chat/wire.ts';
 import { HandshakeError, connect } from '../websocket/client.ts';
 import { ReadyState, type WebSocketConnection } from '../websocket/connection.ts';
-import { describeClose, parseServerFrame, type ServerFrame } from './format.ts';
+import { describeClose } from './format.ts';
 
 /**
  * Delay before reconnect attempt `attempt` (1-based): 0.5 s doubling to at most
@@ -19,11 +21,42 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 
 /**
  * Close codes after which coming back may work: the server went away or
- * restarted (1001, 1012), the link broke (1006), a server fault or overload
- * (1011, 1013, 1014). A policy or protocol close (1002, 1007, 1008, 1009) or a
- * deliberate normal close (1000, e.g. idle) would only happen again.
+ * restarted (1001, 1012), the link broke (1006, also after a keepalive
+ * timeout), a server fault or overload (1011, 1013, 1014). A policy or
+ * protocol close (1002, 1007, 1008, 1009) or a deliberate normal close (1000,
+ * `/quit` or idle) would only happen again, and after 4000 (`replaced`)
+ * another connection of the same user has taken over: coming back would
+ * take it over in turn.
  */
-const RETRY_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
+const RETRY_CLOSE_CODES: ReadonlySet<number> = new Set([
+  ChatCloseCode.GOING_AWAY,
+  1006,
+  1011,
+  ChatCloseCode.SERVICE_RESTART,
+  ChatCloseCode.TRY_AGAIN_LATER,
+  1014,
+]);
+
+/**
+ * TLS verification failures (Node's OpenSSL codes): waiting will not make the
+ * certificate trusted, so they end the session at once.
+ */
+export function isCertificateError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return /CERT|SIGNATURE|ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/.test(code);
+}
+
+export interface SessionOptions {
+  /** Failed attempts in a row before giving up. */
+  maxAttempts: number;
+  /** Extra trusted CA (PEM) for wss://. */
+  ca?: string | undefined;
+  /** False: do not verify the server certificate (`--insecure`). */
+  rejectUnauthorized?: boolean | undefined;
+  /** Ping interval; a ping unanswered by the next one drops the link. 0 = off. */
+  keepaliveMs?: number | undefined;
+}
 
 interface RetryInfo {
   attempt: number;
@@ -32,11 +65,11 @@ interface RetryInfo {
   cause: string;
 }
 
-type EndInfo =
+export type EndInfo =
   | { kind: 'closed'; code: number; reason: string; requested: boolean }
-  | { kind: 'failed'; error: Error; gaveUp: boolean; attempts: number };
+  | { kind: 'failed'; error: Error; gaveUp: boolean; attempts: number; certificate: boolean };
 
-interface SessionHandlers {
+export interface SessionHandlers {
   open(reconnected: boolean): void;
   text(data: string): void;
   binary(bytes: number): void;
@@ -57,8 +90,9 @@ export function errorText(error: Error): string {
  */
 export class Session {
   readonly #url: string;
-  readonly #maxAttempts: number;
+  readonly #options: SessionOptions;
   readonly #handlers: SessionHandlers;
+  #keepalive: NodeJS.Timeout | undefined;
   #conn: WebSocketConnection | undefined;
   #connecting = false;
   #everOpened = false;
@@ -71,9 +105,9 @@ export class Session {
   #timer: NodeJS.Timeout | undefined;
   #lastError: Error | undefined;
 
-  constructor(url: string, maxAttempts: number, handlers: SessionHandlers) {
+  constructor(url: string, options: SessionOptions, handlers: SessionHandlers) {
     this.#url = url;
-    this.#maxAttempts = maxAttempts;
+    this.#options = options;
     this.#handlers = handlers;
   }
 
@@ -115,7 +149,12 @@ export class Session {
     this.#connecting = true;
     let conn: WebSocketConnection;
     try {
-      conn = await connect(this.#url, { handshakeTimeoutMs: 5000, closeTimeoutMs: 2000 });
+      conn = await connect(this.#url, {
+        handshakeTimeoutMs: 5000,
+        closeTimeoutMs: 2000,
+        ...(this.#options.ca !== undefined ? { ca: this.#options.ca } : {}),
+        ...(this.#options.rejectUnauthorized !== undefined ? { rejectUnauthorized: this.#options.rejectUnauthorized } : {}),
+      });
     } catch (error) {
       this.#connecting = false;
       this.#connectFailed(error instanceof Error ? error : new Error(String(error)));
@@ -134,6 +173,7 @@ export class Session {
       this.#lastError = error;
     });
     conn.on('close', (code, reason) => this.#dropped(conn, code, reason));
+    this.#startKeepalive(conn);
     if (this.#closing) {
       conn.close(1000, '');
       return;
@@ -149,10 +189,14 @@ export class Session {
       return;
     }
     this.#failures++;
+    if (isCertificateError(error)) {
+      this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures, certificate: true });
+      return;
+    }
     // A 4xx answer (wrong path, refused origin) will not change by waiting; 429 might.
     const status = error instanceof HandshakeError ? error.status : undefined;
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-      this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures });
+      this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures, certificate: false });
       return;
     }
     this.#retry(`cannot connect: ${errorText(error)}`, error);
@@ -161,6 +205,8 @@ export class Session {
   #dropped(conn: WebSocketConnection, code: number, reason: string): void {
     if (this.#conn !== conn) return;
     this.#conn = undefined;
+    clearInterval(this.#keepalive);
+    this.#keepalive = undefined;
     if (this.#closing) {
       this.#end({ kind: 'closed', code, reason, requested: true });
       return;
@@ -178,13 +224,31 @@ export class Session {
 
   #retry(cause: string, error: Error): void {
     const attempt = this.#failures + 1;
-    if (attempt > this.#maxAttempts) {
-      this.#end({ kind: 'failed', error, gaveUp: true, attempts: this.#failures });
+    if (attempt > this.#options.maxAttempts) {
+      this.#end({ kind: 'failed', error, gaveUp: true, attempts: this.#failures, certificate: false });
       return;
     }
     const delayMs = backoffDelay(attempt);
-    this.#handlers.retrying({ attempt, maxAttempts: this.#maxAttempts, delayMs, cause });
+    this.#handlers.retrying({ attempt, maxAttempts: this.#options.maxAttempts, delayMs, cause });
     this.#timer = setTimeout(() => void this.#attempt(), delayMs);
+  }
+
+  /**
+   * A half-open link (a phone that changed networks) delivers nothing and
+   * reports nothing: ping, and if nothing at all came back by the next ping,
+   * drop the TCP connection without a close frame. A close frame would tell
+   * the server that we left on purpose, which ends the membership that the
+   * reconnect wants to resume.
+   */
+  #startKeepalive(conn: WebSocketConnection): void {
+    const every = this.#options.keepaliveMs ?? 0;
+    if (every <= 0) return;
+    this.#keepalive = setInterval(() => {
+      if (conn.heartbeat()) return;
+      this.#lastError = new Error(`no answer to a ping within ${(every / 1000).toFixed(1)} s`);
+      conn.terminate();
+    }, every);
+    this.#keepalive.unref();
   }
 
   #end(info: EndInfo): void {
@@ -194,109 +258,16 @@ export class Session {
   }
 }
 
-// ---- paced output ----------------------------------------------------------
-
-interface Outgoing {
-  text: string;
-  /** The server answers it with exactly one frame to us (ack, error, welcome, ...). */
-  expectsReply: boolean;
-}
-
-/**
- * Frames waiting to be sent, paced by a token bucket under the server's
- * default rate limit (50 frames/s, burst 100) so that a paste or a piped file
- * is not dropped with `rate_limited`. Frames wait here while disconnected.
- */
-export class Outbox {
-  readonly #queue: Outgoing[] = [];
-  readonly #trySend: (text: string) => boolean;
-  readonly #onSent: (item: Outgoing) => void;
-  readonly #rate = 40;
-  readonly #burst = 60;
-  #tokens = 60;
-  #last = Date.now();
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(trySend: (text: string) => boolean, onSent: (item: Outgoing) => void) {
-    this.#trySend = trySend;
-    this.#onSent = onSent;
-  }
-
-  get size(): number {
-    return this.#queue.length;
-  }
-
-  push(text: string, expectsReply: boolean): void {
-    this.#queue.push({ text, expectsReply });
-    this.pump();
-  }
-
-  /** The join payload must precede lines queued while we were away. */
-  unshift(text: string, expectsReply: boolean): void {
-    this.#queue.unshift({ text, expectsReply });
-    this.pump();
-  }
-
-  /** For frames that may be dropped (typing): sent only if nothing waits and the budget allows. */
-  sendIfIdle(text: string): void {
-    this.#refill();
-    if (this.#queue.length > 0 || this.#tokens < 1) return;
-    if (this.#trySend(text)) this.#tokens--;
-  }
-
-  pump(): void {
-    this.#refill();
-    while (this.#queue.length > 0 && this.#tokens >= 1) {
-      const item = this.#queue[0] as Outgoing;
-      if (!this.#trySend(item.text)) return; // not connected: wait for the next open
-      this.#queue.shift();
-      this.#tokens--;
-      this.#onSent(item);
+/** One line saying why the session ended (not for an end we asked for). */
+export function describeEnd(info: EndInfo, url: string): string {
+  if (info.kind === 'closed') {
+    if (info.code === ChatCloseCode.REPLACED) {
+      return 'this session was taken over by another connection (the same user resumed elsewhere); not reconnecting';
     }
-    if (this.#queue.length > 0 && this.#timer === undefined) {
-      const wait = Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.pump();
-      }, Math.max(1, wait));
-    }
+    return `the server closed the connection: ${describeClose(info.code, info.reason)}`;
   }
-
-  stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+  if (info.certificate) {
+    return `cannot connect to ${url}: the server's certificate is not trusted (${errorText(info.error)}); use --ca FILE to trust its CA, or --insecure to skip the check`;
   }
-
-  #refill(): void {
-    const now = Date.now();
-    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
-    this.#last = now;
-  }
-}
-
-// ---- chat state shared by both front ends ----------------------------------
-
-/** Frames the server sends to us in answer to one of ours (one each). */
-export function isReply(frame: ServerFrame, self: string | undefined): boolean {
-  switch (frame.type) {
-    case 'welcome':
-    case 'ack':
-    case 'error':
-    case 'topics':
-    case 'users':
-    case 'help':
-      return true;
-    case 'left':
-      return self !== undefined && frame['username'] === self; // the answer to /leave
-    default:
-      return false;
-  }
-}
-
-export function joinPayload(username: string, topic: string): string {
-  return JSON.stringify({ username, topic });
-}
-
-export function commandName(line: string): string {
-  return line.slice(1).split(/\s/, 1)[0] ?? '';
+  return info.gaveUp ? `giving up after ${info.attempts} failed attempt(s): ${errorText(info.error)}` : `cannot connect to ${url}: ${errorText(info.error)}`;
 }

@@ -12,6 +12,8 @@ import {
   type ServerFrame,
 } from '../../lib/client/format.ts';
 import { backoffDelay, parseCliArgs, UsageError } from '../../lib/client/cli.ts';
+import { CLIENT_HELP, typingStatus } from '../../lib/client/format.ts';
+import { isCertificateError } from '../../lib/client/session.ts';
 
 /** 12:00:01 local time, whatever the machine's time zone. */
 const T = Math.floor(new Date(2024, 0, 1, 12, 0, 1).getTime() / 1000);
@@ -74,6 +76,26 @@ describe('formatFrame (no colour)', () => {
     assert.deepEqual(formatFrame(frame(JSON.stringify({ type: 'topics', topics }))), ['Active Topics:', '- sports (2 users)', '- movies (1 user)']);
   });
 
+  test('a cut /list says how many topics there are in all', () => {
+    const topics = [{ topic: 'sports', users: 9 }];
+    const lines = formatFrame(frame(JSON.stringify({ type: 'topics', topics, text: 'Active Topics:\n- sports (9 users)', truncated: true, total: 250 })));
+    assert.deepEqual(lines, ['Active Topics:', '- sports (9 users)', '(1 of 250 topics shown: the busiest ones)']);
+  });
+
+  test('unavailable (cluster store down) is shown as such', () => {
+    const [line] = formatFrame(frame('{"type":"error","code":"unavailable","message":"the chat store is unreachable"}'));
+    assert.match(line ?? '', /^server unavailable: the chat store is unreachable/);
+  });
+
+  test('typing status line and the client help', () => {
+    assert.equal(typingStatus([]), '');
+    assert.equal(typingStatus(['bob']), 'bob is typing…');
+    assert.equal(typingStatus(['bob', 'carol']), 'bob and carol are typing…');
+    assert.equal(typingStatus(['a', 'b', 'c', 'd']), '4 people are typing…');
+    assert.equal(typingStatus(['\u001b[2J']), '\uFFFD[2J is typing…');
+    for (const command of ['/list', '/who', '/join <topic>', '/dm <user> <text>', '/leave', '/help', '/quit']) assert.ok(CLIENT_HELP.includes(command), command);
+  });
+
   test('users (/who)', () => {
     assert.deepEqual(formatFrame(frame('{"type":"users","topic":"sports","users":["alice","bob"]}')), ['* in sports (2): alice, bob']);
   });
@@ -124,7 +146,8 @@ describe('text safety and time', () => {
   test('describeClose names the code and keeps the reason', () => {
     assert.equal(describeClose(1008, 'rate limit'), '1008 policy violation: rate limit');
     assert.equal(describeClose(1009, ''), '1009 message too big');
-    assert.equal(describeClose(4000, 'custom'), '4000: custom');
+    assert.equal(describeClose(4000, 'replaced'), '4000 replaced: replaced');
+    assert.equal(describeClose(4999, 'custom'), '4999: custom');
   });
 });
 
@@ -151,8 +174,10 @@ describe('colour', () => {
 
 describe('client arguments and backoff', () => {
   test('positionals and --url', () => {
-    assert.deepEqual(parseCliArgs(['alice', 'sports', '--url', 'ws://127.0.0.1:1/ws']), { username: 'alice', topic: 'sports', url: 'ws://127.0.0.1:1/ws' });
-    assert.deepEqual(parseCliArgs([]), { username: undefined, topic: undefined, url: 'ws://localhost:8000/ws' });
+    assert.deepEqual(parseCliArgs(['alice', 'sports', '--url', 'ws://127.0.0.1:1/ws']), { username: 'alice', topic: 'sports', url: 'ws://127.0.0.1:1/ws', keepaliveMs: 30_000 });
+    assert.deepEqual(parseCliArgs([]), { username: undefined, topic: undefined, url: 'ws://localhost:8000/ws', keepaliveMs: 30_000 });
+    assert.equal((parseCliArgs(['--keepalive', '0.5']) as { keepaliveMs: number }).keepaliveMs, 500);
+    assert.equal((parseCliArgs(['--keepalive', '0']) as { keepaliveMs: number }).keepaliveMs, 0);
     assert.equal(parseCliArgs(['--help']), 'help');
     assert.equal(parseCliArgs(['-h']), 'help');
   });
@@ -163,6 +188,35 @@ describe('client arguments and backoff', () => {
     assert.throws(() => parseCliArgs(['--url']), UsageError);
     assert.throws(() => parseCliArgs(['--url', 'http://x/ws']), UsageError);
     assert.throws(() => parseCliArgs(['--url', 'not a url']), UsageError);
+    assert.throws(() => parseCliArgs(['--keepalive', '-1']), /--keepalive/);
+    assert.throws(() => parseCliArgs(['--keepalive', 'soon']), /--keepalive/);
+  });
+
+  test('--ca reads a PEM file, --insecure skips verification; both only for wss://', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    const files: Record<string, string> = { 'ca.pem': pem, 'junk.txt': 'hello' };
+    const read = (path: string): string => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return text;
+    };
+    const wss = ['--url', 'wss://127.0.0.1:1/ws'];
+    assert.equal((parseCliArgs([...wss, '--ca', 'ca.pem'], read) as { ca: string }).ca, pem);
+    assert.equal((parseCliArgs([...wss, '--insecure'], read) as { insecure: boolean }).insecure, true);
+    assert.throws(() => parseCliArgs([...wss, '--ca', 'missing.pem'], read), /cannot read --ca missing\.pem/);
+    assert.throws(() => parseCliArgs([...wss, '--ca', 'junk.txt'], read), /no PEM certificate/);
+    assert.throws(() => parseCliArgs([...wss, '--ca', 'ca.pem', '--insecure'], read), /exclude each other/);
+    assert.throws(() => parseCliArgs(['--insecure'], read), /for wss:\/\/ URLs/);
+    assert.throws(() => parseCliArgs(['--ca', 'ca.pem'], read), /for wss:\/\/ URLs/);
+  });
+
+  test('certificate errors are told apart from network errors', () => {
+    const withCode = (code: string): Error => Object.assign(new Error(code), { code });
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']) {
+      assert.equal(isCertificateError(withCode(code)), true, code);
+    }
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']) assert.equal(isCertificateError(withCode(code)), false, code);
+    assert.equal(isCertificateError(new Error('no code')), false);
   });
 
   test('backoff doubles from 0.5 s to at most 10 s, with bounded jitter', () => {
