@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   parseRedisUrl, RedisConnection, RedisReplyError, RedisUnavailableError, RedisUrlError,
@@ -237,6 +239,25 @@ describe('outages', () => {
     redis.resume();
     await client.redis.whenReady();
     await client.redis.close();
+  });
+});
+
+describe('rediss:// (TLS)', () => {
+  test('verifies the certificate and works like redis://', T, async () => {
+    const tlsDir = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
+    const probe = net.createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const tlsPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    await server({ extraArgs: ['--tls-port', String(tlsPort), '--tls-cert-file', `${tlsDir}cert.pem`,
+      '--tls-key-file', `${tlsDir}key.pem`, '--tls-auth-clients', 'no'] });
+    const client = open(`rediss://127.0.0.1:${tlsPort}/1`, { tlsOptions: { ca: readFileSync(`${tlsDir}cert.pem`) } }).redis;
+    await client.whenReady();
+    assert.match(String(await client.command(['CLIENT', 'INFO'])), / db=1 /);
+    const untrusted = open(`rediss://127.0.0.1:${tlsPort}`);
+    const [error] = await once(untrusted.redis, 'down') as [Error];
+    assert.match(error.message, /self.signed|certificate/i);
+    await Promise.all([client.close(), untrusted.redis.close()]);
   });
 });
 
