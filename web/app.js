@@ -1,353 +1,122 @@
 // @ts-check
 /**
- * The wschat web page: one WebSocket to /ws, a lobby (join form and active
- * topics) and a chat view (transcript, users, message box). Plain ES module,
- * no build step, no dependencies; type-checked by tsc through JSDoc.
+ * The wschat web page: the lobby (join form, active topics) and the chat
+ * view (transcript, users, message box), on one WebSocket to /ws of the
+ * host that served the page. Plain ES modules under js/, no build step, no
+ * dependencies; type-checked by tsc through JSDoc. This file wires the
+ * modules together and turns the server's frames into what the page shows.
  *
- * Ground rules that the tests rely on:
+ * Ground rules the tests rely on:
  * - Data from the network is only ever rendered with textContent.
- * - Nothing here calls console.error: a dropped connection or an `error`
- *   frame is normal operation and is shown on the page instead.
- * - The status line never contains the word "connected" unless the socket
- *   is open.
+ * - Nothing calls console.error: a dropped connection or an `error` frame is
+ *   normal operation and is shown on the page instead.
+ * - The status line never says "connected" unless the page is joined over
+ *   an open socket.
  */
-
-// ---- wire types (chat-protocol.md) ----------------------------------------
+import { observeClock } from './js/clock.js';
+import { Composer } from './js/composer.js';
+import { ChatConnection } from './js/connection.js';
+import { hueClass, setText, ui } from './js/dom.js';
+import { Lobby, moreTopics } from './js/lobby.js';
+import { Notifier } from './js/notifications.js';
+import { People } from './js/people.js';
+import { Transcript } from './js/transcript.js';
 
 /**
- * @typedef {{type: 'message', id: number, topic: string, username: string, message: string, timestamp: number}} MessageFrame
- * @typedef {{type: 'welcome', username: string, topic: string, messageTtl: number, users: string[], history: MessageFrame[]}} WelcomeFrame
- * @typedef {{type: 'joined' | 'left', username: string, topic: string, timestamp: number}} PresenceFrame
- * @typedef {{type: 'ack', id: number, ref?: string | number, timestamp: number, recipients: number, to?: string}} AckFrame
- * @typedef {{type: 'dm', id: number, from: string, to: string, message: string, timestamp: number}} DmFrame
- * @typedef {{type: 'typing', username: string, topic: string}} TypingFrame
- * @typedef {{type: 'topics', topics: {topic: string, users: number}[], text: string}} TopicsFrame
- * @typedef {{type: 'users', topic: string, users: string[]}} UsersFrame
- * @typedef {{type: 'help', text: string}} HelpFrame
- * @typedef {{type: 'error', code: string, message: string}} ErrorFrame
- * @typedef {MessageFrame | WelcomeFrame | PresenceFrame | AckFrame | DmFrame | TypingFrame | TopicsFrame | UsersFrame | HelpFrame | ErrorFrame} ServerFrame
+ * @typedef {import('./js/types.js').ServerFrame} ServerFrame
+ * @typedef {import('./js/types.js').WelcomeFrame} WelcomeFrame
+ * @typedef {import('./js/types.js').ErrorFrame} ErrorFrame
+ * @typedef {import('./js/connection.js').LinkState} LinkState
+ * @typedef {import('./js/connection.js').EndReason} EndReason
  */
 
-// ---- tuning ----------------------------------------------------------------
+/** Where the page is: null in the lobby. @type {{name: string, topic: string, ttl: number} | null} */
+let session = null;
+/** @type {LinkState} */
+let linkState = 'idle';
 
-/** The protocol lets the server rate-limit typing; once per 2 s is plenty. */
-const TYPING_SEND_INTERVAL_MS = 2000;
-/** After a message, the next typing frame may follow the previous one this soon. */
-const TYPING_AFTER_MESSAGE_MS = 1100;
-/** How long "<name> is typing…" stays up after the last typing frame. */
-const TYPING_SHOW_MS = 3000;
-/** How often the lobby asks for /list while nobody has joined. */
-const LOBBY_REFRESH_MS = 5000;
-/** A message fades and counts down for this long before it expires. */
-const EXPIRY_WARNING_MS = 5000;
-const MAX_BACKOFF_S = 15;
-/** Old lines are dropped beyond this so a long session stays light. */
-const MAX_LINES = 500;
-/** Error codes answering a chat message or /dm (each gets one ack or one error). */
-const SEND_ERROR_CODES = new Set(['empty_message', 'message_too_long', 'rate_limited', 'invalid_message', 'user_not_found']);
-const HUES = 12;
+const socketUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+const connection = new ChatConnection(socketUrl, {
+  frame: handleFrame,
+  state: (state) => {
+    linkState = state;
+    renderStatus();
+  },
+  dropped,
+  ended,
+});
+const transcript = new Transcript();
+const people = new People();
+const composer = new Composer(connection, transcript, () => (session ? session.name : null));
+const notifier = new Notifier();
+const lobby = new Lobby(
+  (username, topic) => connection.join(username, topic),
+  () => connection.poll(),
+);
 
-// ---- elements ----------------------------------------------------------------
+// ---- status ------------------------------------------------------------------
 
-/**
- * @template {HTMLElement} T
- * @param {string} id
- * @param {{new (): T, prototype: T}} type
- * @returns {T}
- */
-function byId(id, type) {
-  const element = document.getElementById(id);
-  if (!(element instanceof type)) throw new TypeError(`page is missing #${id}`);
-  return element;
-}
-
-const ui = {
-  status: byId('status', HTMLElement),
-  whereabouts: byId('whereabouts', HTMLElement),
-  currentTopic: byId('current-topic', HTMLElement),
-  currentName: byId('current-name', HTMLElement),
-  lobby: byId('lobby', HTMLElement),
-  joinForm: byId('join-form', HTMLFormElement),
-  username: byId('username', HTMLInputElement),
-  topic: byId('topic', HTMLInputElement),
-  join: byId('join', HTMLButtonElement),
-  joinError: byId('join-error', HTMLElement),
-  lobbyNote: byId('lobby-note', HTMLElement),
-  topicList: byId('topic-list', HTMLUListElement),
-  topicsEmpty: byId('topics-empty', HTMLElement),
-  chat: byId('chat', HTMLElement),
-  transcript: byId('transcript', HTMLElement),
-  lines: byId('lines', HTMLOListElement),
-  typing: byId('typing', HTMLElement),
-  composer: byId('composer', HTMLFormElement),
-  message: byId('message', HTMLTextAreaElement),
-  send: byId('send', HTMLButtonElement),
-  leave: byId('leave', HTMLButtonElement),
-  userCount: byId('user-count', HTMLElement),
-  userList: byId('user-list', HTMLUListElement),
-};
-
-// ---- state -------------------------------------------------------------------
-
-/** @type {WebSocket | null} */
-let socket = null;
-/** True only while `socket` is open. */
-let connected = false;
-/**
- * What to join, and to join again after a reconnect: the name as the person
- * typed it (so a reconnect asks for "alice", not "alice#2") and the topic.
- * Null in the lobby.
- * @type {{username: string, topic: string} | null}
- */
-let want = null;
-/** @type {{username: string, topic: string, ttl: number} | null} */
-let joined = null;
-/** Failed attempts since the last good connection, for the backoff. */
-let attempt = 0;
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let retryTimer;
-let retryAt = 0;
-/** Server clock minus ours, in ms, so that expiry follows the server's clock. */
-let clockOffset = 0;
-let refCounter = 0;
-/** /list commands typed by the person whose reply goes to the transcript. */
-let listRequests = 0;
-let lastTypingSent = 0;
-/** @type {string[]} */
-let users = [];
-
-/**
- * Chat messages and /dm commands waiting for their ack or error, oldest first.
- * The server answers each with exactly one of the two, in order.
- * @type {{ref: string, kind: 'message' | 'dm'}[]}
- */
-const outstanding = [];
-/** @type {Map<string, OwnLine>} own messages by ref */
-const ownByRef = new Map();
-/** @type {Map<string, string>} /dm arguments by ref */
-const dmByRef = new Map();
-/** Ids already in the transcript, so history after a reconnect adds only what was missed. */
-const shownIds = new Set();
-/** @type {Map<HTMLLIElement, {at: number, label: HTMLElement}>} server-clock expiry per line */
-const expiries = new Map();
-/** @type {Map<string, number>} who is typing, until when (local clock) */
-const typers = new Map();
-
-/**
- * @typedef {{li: HTMLLIElement, state: HTMLElement, label: HTMLElement, text: string, failed: boolean}} OwnLine
- */
-
-// ---- helpers -------------------------------------------------------------------
-
-/**
- * Creates an element with a class and text (always as text, never as HTML).
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {string} [className]
- * @param {string} [text]
- * @returns {HTMLElementTagNameMap[K]}
- */
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined) element.textContent = text;
-  return element;
-}
-
-/** A stable colour slot per name (FNV-1a), so a person keeps the same colour. @param {string} name */
-function hueClass(name) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    hash ^= name.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `hue-${(hash >>> 0) % HUES}`;
-}
-
-/** @param {number} seconds Unix seconds @returns {HTMLTimeElement} */
-function timeElement(seconds) {
-  const date = new Date(seconds * 1000);
-  const time = el('time', 'time', `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`);
-  time.dateTime = date.toISOString();
-  time.title = date.toLocaleString();
-  return time;
-}
-
-function serverNow() {
-  return Date.now() + clockOffset;
-}
-
-/** Learns the server's clock from a frame stamped just now (whole seconds, so ±0.5 s). @param {number} timestamp */
-function observeClock(timestamp) {
-  if (!Number.isFinite(timestamp)) return;
-  const sample = timestamp * 1000 + 500 - Date.now();
-  // A real skew is taken at once; rounding noise is smoothed.
-  clockOffset = Math.abs(sample - clockOffset) > 1500 ? sample : clockOffset * 0.8 + sample * 0.2;
-}
-
-/** @param {'connecting' | 'connected' | 'offline'} state @param {string} text */
-function setStatus(state, text) {
+function renderStatus() {
+  const seconds = Math.max(1, Math.ceil((connection.retryAt - Date.now()) / 1000));
+  /** @type {Record<LinkState, [string, string]>} state → [data-state, text]; never "connected" unless it is */
+  const texts = {
+    idle: ['idle', 'Ready to join'],
+    connecting: ['connecting', 'Connecting…'],
+    connected: ['connected', 'Connected'],
+    offline: ['offline', connection.inLobby ? `Server unreachable — retrying in ${seconds} s…` : `Offline — reconnecting in ${seconds} s…`],
+    stopped: ['offline', 'Offline — opened elsewhere'],
+  };
+  const [state, text] = texts[linkState];
   ui.status.dataset['state'] = state;
-  if (ui.status.textContent !== text) ui.status.textContent = text;
+  setText(ui.status, text);
 }
 
-/** @param {string} key @returns {string} */
-function loadSetting(key) {
-  try {
-    return localStorage.getItem(key) ?? '';
-  } catch {
-    return ''; // storage disabled: nothing remembered
-  }
-}
-
-/** @param {string} key @param {string} value */
-function saveSetting(key, value) {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // storage disabled or full: remembering the name is only a convenience
-  }
-}
-
-// ---- the connection ------------------------------------------------------------
-
-function socketUrl() {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-}
-
-/** @param {unknown} value */
-function send(value) {
-  if (!socket || !connected) return false;
-  socket.send(typeof value === 'string' ? value : JSON.stringify(value));
-  return true;
-}
-
-function connect() {
-  clearTimeout(retryTimer);
-  retryTimer = undefined;
-  if (socket) return;
-  setStatus('connecting', 'Connecting…');
-  /** @type {WebSocket} */
-  let ws;
-  try {
-    ws = new WebSocket(socketUrl());
-  } catch (error) {
-    console.debug('wschat: cannot open the WebSocket', error);
-    scheduleReconnect();
-    return;
-  }
-  socket = ws;
-  ws.addEventListener('open', () => {
-    if (socket !== ws) return;
-    connected = true;
-    setStatus('connected', 'Connected');
-    if (want) sendJoin();
-    else requestTopics();
-  });
-  ws.addEventListener('message', (event) => {
-    if (socket !== ws || typeof event.data !== 'string') return;
-    /** @type {unknown} */
-    let frame;
-    try {
-      frame = JSON.parse(event.data);
-    } catch {
-      console.debug('wschat: ignoring a frame that is not JSON');
-      return;
-    }
-    if (frame === null || typeof frame !== 'object' || typeof (/** @type {{type?: unknown}} */ (frame).type) !== 'string') return;
-    attempt = 0; // the server answers: the backoff starts over next time
-    handleFrame(/** @type {ServerFrame} */ (frame));
-  });
-  // The browser reports the reason on `close`; `error` carries nothing more.
-  ws.addEventListener('error', () => console.debug('wschat: WebSocket error'));
-  ws.addEventListener('close', (event) => {
-    if (socket !== ws) return;
-    onClose(event);
-  });
-}
-
-/** @param {CloseEvent} event */
-function onClose(event) {
-  const wasConnected = connected;
-  socket = null;
-  connected = false;
-  console.debug('wschat: connection closed', event.code, event.reason);
-  failOutstanding();
-  typers.clear();
-  renderTyping();
-
-  if (event.reason === 'quit' || event.reason === 'idle') {
-    // The server ended the session on purpose (/quit, idle timeout): do not
-    // rejoin behind the person's back, go back to the lobby instead.
-    backToLobby(event.reason === 'quit' ? 'You quit the chat.' : 'You were disconnected after being idle.');
-    scheduleReconnect(0);
-    return;
-  }
-  if (!want && event.code === 1008 && event.reason === 'join timeout') {
-    // The lobby's connection is closed when it does not join in time; a new
-    // one keeps the topic list fresh.
-    scheduleReconnect(0);
-    return;
-  }
-  if (wasConnected && joined) addSystem('Connection lost. Reconnecting…', 'warn');
-  ui.userList.classList.add('stale');
-  scheduleReconnect();
-}
-
-/** @param {number} [delayMs] default: the next backoff step (1, 2, 4 … 15 s) */
-function scheduleReconnect(delayMs) {
-  clearTimeout(retryTimer);
-  const delay = delayMs ?? Math.min(MAX_BACKOFF_S, 2 ** attempt) * 1000;
-  if (delayMs === undefined) attempt++;
-  retryAt = Date.now() + delay;
-  if (delay === 0) {
-    setStatus('connecting', 'Connecting…');
-  } else {
-    showRetryCountdown();
-  }
-  retryTimer = setTimeout(connect, delay);
-}
-
-function showRetryCountdown() {
-  const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
-  // Worded so it never contains "connected" while it is not.
-  setStatus('offline', `Offline — reconnecting in ${seconds} s…`);
-}
-
-function sendJoin() {
-  if (!want) return;
-  send({ username: want.username, topic: want.topic });
-}
-
-function requestTopics() {
-  if (!joined) send('/list');
-}
-
-// ---- frames from the server -------------------------------------------------
+// ---- frames from the server ----------------------------------------------------
 
 /** @param {ServerFrame} frame */
 function handleFrame(frame) {
+  if ('timestamp' in frame && typeof frame.timestamp === 'number') observeClock(frame.timestamp);
   switch (frame.type) {
     case 'welcome':
       return onWelcome(frame);
     case 'message':
-      return onMessage(frame);
-    case 'ack':
-      return onAck(frame);
+      if (!session || frame.topic !== session.topic) return;
+      people.stoppedTyping(frame.username);
+      if (transcript.message(frame, { mine: frame.username === session.name, fromHistory: false, counts: true })) {
+        notifier.consider({ from: frame.username, text: frame.message, me: session.name, dm: false });
+      }
+      return;
+    case 'ack': {
+      const dm = composer.onAck(frame);
+      if (dm && session) transcript.dm({ from: session.name, to: dm.to, text: dm.text, timestamp: frame.timestamp, outgoing: true });
+      return;
+    }
     case 'dm':
-      return onDm(frame);
+      if (!session) return;
+      transcript.dm({ from: frame.from, to: frame.to, text: frame.message, timestamp: frame.timestamp, outgoing: false });
+      notifier.consider({ from: frame.from, text: frame.message, me: session.name, dm: true });
+      return;
     case 'joined':
     case 'left':
       return onPresence(frame);
     case 'typing':
-      return onTyping(frame);
-    case 'topics':
-      return onTopics(frame);
-    case 'users':
-      return onUsers(frame);
-    case 'help':
-      if (joined) addSystem(String(frame.text), 'reply');
+      if (session && frame.topic === session.topic && frame.username !== session.name) people.typing(frame.username);
       return;
+    case 'topics': {
+      lobby.render(frame);
+      if (composer.listRequests === 0) return;
+      composer.listRequests--;
+      const more = moreTopics(frame);
+      if (session) transcript.system(more > 0 ? `${frame.text}\n… and ${more} more` : String(frame.text), 'reply');
+      return;
+    }
+    case 'users':
+      if (!session || frame.topic !== session.topic) return;
+      people.set(frame.users, session.name);
+      transcript.system(`Users in #${frame.topic} (${frame.users.length}): ${frame.users.join(', ')}`, 'reply');
+      return;
+    case 'help':
+      return; // the page answers /help itself, in its own words
     case 'error':
       return onError(frame);
     default:
@@ -357,393 +126,118 @@ function handleFrame(frame) {
 
 /** @param {WelcomeFrame} frame */
 function onWelcome(frame) {
-  const before = joined;
-  const requested = want ? want.username : frame.username;
-  joined = { username: frame.username, topic: frame.topic, ttl: Number(frame.messageTtl) || 0 };
-  want = { username: requested, topic: frame.topic };
-  ui.userList.classList.remove('stale');
+  const before = session;
+  const reconnect = before !== null && before.topic === frame.topic;
+  const ttl = Number(frame.messageTtl) || 0;
+  session = { name: frame.username, topic: frame.topic, ttl };
+  transcript.ttl = ttl;
+  composer.showTtl(ttl);
+  people.setStale(false);
+  ui.stopped.hidden = true;
 
-  if (!before) {
-    clearTranscript();
-    showChat();
-    const renamed = frame.username !== requested ? ` (“${requested}” was taken)` : '';
-    addSystem(`Welcome, ${frame.username}${renamed}! You are in #${frame.topic}. Messages disappear ${ttlText(joined.ttl)}. Type /help for commands.`);
-    ui.message.focus();
-  } else if (before.topic !== frame.topic) {
-    addSystem(`You joined #${frame.topic} as ${frame.username}.`);
-  } else if (!before.username || before.username !== frame.username) {
-    addSystem(`Back in #${frame.topic} as ${frame.username}.`);
+  if (!reconnect) {
+    // A new topic (from the lobby or /join): nothing of the old one stays.
+    transcript.clear();
+    people.clear();
+    if (!before) {
+      showChat();
+      const requested = ui.username.value.trim();
+      const renamed = requested !== '' && frame.username !== requested ? ` (“${requested}” was taken)` : '';
+      transcript.system(`Welcome, ${frame.username}${renamed}! You are in #${frame.topic}. Type /help for commands.`);
+      ui.message.focus();
+    } else {
+      transcript.system(`You joined #${frame.topic} as ${frame.username}.`);
+    }
+  } else if (frame.resumed === true) {
+    transcript.system('Reconnected.');
   } else {
-    addSystem(`Back in #${frame.topic}.`);
+    transcript.system(`Back in #${frame.topic} as ${frame.username}.`);
   }
+  if (frame.recovered === false) transcript.system('Messages may have been missed while the connection was down.', 'warn');
 
   for (const message of Array.isArray(frame.history) ? frame.history : []) {
-    if (!shownIds.has(message.id)) addChatMessage(message, true);
+    transcript.message(message, { mine: message.username === frame.username, fromHistory: true, counts: reconnect });
   }
-  setUsers(Array.isArray(frame.users) ? frame.users : []);
-  showWhereabouts();
+  composer.settle();
+  people.set(Array.isArray(frame.users) ? frame.users : [], frame.username);
+  ui.currentTopic.textContent = `#${frame.topic}`;
+  ui.currentName.textContent = frame.username;
+  ui.currentName.className = hueClass(frame.username);
+  ui.whereabouts.hidden = false;
+  transcript.setTitle(`#${frame.topic} · wschat`);
 }
 
-/** @param {number} ttl */
-function ttlText(ttl) {
-  return ttl > 0 ? `${ttl} s after they are sent` : 'when the server forgets them';
-}
-
-/** @param {MessageFrame} frame */
-function onMessage(frame) {
-  if (!joined || frame.topic !== joined.topic) return;
-  observeClock(frame.timestamp);
-  typers.delete(frame.username);
-  renderTyping();
-  if (!shownIds.has(frame.id)) addChatMessage(frame, false);
-}
-
-/** @param {AckFrame} frame */
-function onAck(frame) {
-  observeClock(frame.timestamp);
-  const ref = frame.ref === undefined ? undefined : String(frame.ref);
-  const index = outstanding.findIndex((entry) => entry.ref === ref);
-  // Earlier entries have had their answer (acks come in order).
-  if (index >= 0) outstanding.splice(0, index + 1);
-  if (ref === undefined) return;
-
-  if (frame.to !== undefined) {
-    const args = dmByRef.get(ref);
-    dmByRef.delete(ref);
-    if (args === undefined) return;
-    addDmLine({ from: joined ? joined.username : '', to: frame.to, text: dmText(args, frame.to), timestamp: frame.timestamp, outgoing: true });
-    return;
-  }
-
-  const own = ownByRef.get(ref);
-  ownByRef.delete(ref);
-  if (!own) return;
-  shownIds.add(frame.id);
-  own.li.dataset['id'] = String(frame.id);
-  own.li.classList.remove('pending');
-  const recipients = Number(frame.recipients) || 0;
-  own.state.textContent = recipients === 0 ? '✓ sent · nobody else here' : `✓ delivered to ${recipients}`;
-  const time = own.li.querySelector('time');
-  if (time) time.replaceWith(timeElement(frame.timestamp));
-  setExpiry(own.li, frame.timestamp, own.label);
-}
-
-/** The text of `/dm <name> <text>` once the server told us which name it matched. @param {string} args @param {string} to */
-function dmText(args, to) {
-  if (args.slice(0, to.length).toLowerCase() === to.toLowerCase()) return args.slice(to.length).replace(/^\s+/, '');
-  return args;
-}
-
-/** @param {DmFrame} frame */
-function onDm(frame) {
-  observeClock(frame.timestamp);
-  addDmLine({ from: frame.from, to: frame.to, text: frame.message, timestamp: frame.timestamp, outgoing: false });
-}
-
-/** @param {PresenceFrame} frame */
+/** @param {import('./js/types.js').JoinedFrame | import('./js/types.js').LeftFrame} frame */
 function onPresence(frame) {
-  if (!joined || frame.topic !== joined.topic) return;
-  observeClock(frame.timestamp);
-  if (frame.type === 'left' && frame.username === joined.username) {
-    // The reply to our own /leave.
-    backToLobby(`You left #${frame.topic}.`);
+  if (!session || frame.topic !== session.topic) return;
+  if (frame.username === session.name) {
+    if (frame.type === 'left') goToLobby(`You left #${frame.topic}.`); // the answer to our /leave
     return;
   }
   if (frame.type === 'joined') {
-    if (!users.includes(frame.username)) setUsers([...users, frame.username]);
-    addSystem(`${frame.username} joined.`, 'presence');
+    people.add(frame.username);
+    transcript.system(`${frame.username} joined.`, 'presence');
   } else {
-    setUsers(users.filter((name) => name !== frame.username));
-    typers.delete(frame.username);
-    renderTyping();
-    addSystem(`${frame.username} left.`, 'presence');
+    people.remove(frame.username);
+    transcript.system(`${frame.username} left.`, 'presence');
   }
-}
-
-/** @param {TypingFrame} frame */
-function onTyping(frame) {
-  if (!joined || frame.topic !== joined.topic || frame.username === joined.username) return;
-  typers.set(frame.username, Date.now() + TYPING_SHOW_MS);
-  renderTyping();
-}
-
-/** @param {TopicsFrame} frame */
-function onTopics(frame) {
-  renderTopics(Array.isArray(frame.topics) ? frame.topics : []);
-  if (listRequests > 0) {
-    listRequests--;
-    if (joined) addSystem(String(frame.text), 'reply');
-  }
-}
-
-/** @param {UsersFrame} frame */
-function onUsers(frame) {
-  if (!joined || frame.topic !== joined.topic) return;
-  const list = Array.isArray(frame.users) ? frame.users : [];
-  setUsers(list);
-  addSystem(`Users in #${frame.topic} (${list.length}): ${list.join(', ')}`, 'reply');
 }
 
 /** @param {ErrorFrame} frame */
 function onError(frame) {
   const code = String(frame.code);
   const text = `Error ${code}: ${String(frame.message)}`;
-  if (!joined) {
-    if (want && (code === 'invalid_join' || code === 'rate_limited')) want = null; // do not retry a refused join
-    ui.joinError.textContent = text;
-    ui.joinError.hidden = false;
-    ui.lobbyNote.hidden = true;
+  if (!session || !connection.joined) {
+    if (connection.inLobby) return; // an answer to a lobby poll: the next poll tries again
+    if (code === 'unavailable') {
+      // The join is tried again by the connection, with backoff.
+      if (!session) lobby.showError(`${text} Trying again…`);
+      else transcript.system(text, 'error');
+      return;
+    }
+    // A refused join is not retried: back to the form, which keeps what was typed.
+    goToLobby('');
+    lobby.showError(text);
     return;
   }
-  if (SEND_ERROR_CODES.has(code)) {
-    const failed = outstanding.shift();
-    if (failed) failSend(failed.ref);
-  }
-  addSystem(text, 'error');
+  composer.onError(code);
+  transcript.system(text, 'error');
 }
 
-/** Marks one own message or /dm as not delivered. @param {string} ref */
-function failSend(ref) {
-  dmByRef.delete(ref);
-  const own = ownByRef.get(ref);
-  if (!own) return;
-  ownByRef.delete(ref);
-  own.failed = true;
-  own.li.classList.remove('pending');
-  own.li.classList.add('failed');
-  own.state.textContent = '✗ not delivered';
-  // Give the text back for another try, unless something new is being written.
-  if (ui.message.value === '') {
-    ui.message.value = own.text;
-    resizeComposer();
-  }
+// ---- the connection's news --------------------------------------------------------
+
+/** @param {boolean} wasJoined */
+function dropped(wasJoined) {
+  composer.onDropped();
+  people.clearTyping();
+  people.setStale(true);
+  if (wasJoined && session) transcript.system('Connection lost. Reconnecting…', 'warn');
 }
 
-/** After a drop nothing outstanding will be answered. */
-function failOutstanding() {
-  for (const entry of outstanding.splice(0)) failSend(entry.ref);
-}
-
-// ---- transcript ------------------------------------------------------------------
-
-function clearTranscript() {
-  ui.lines.replaceChildren();
-  expiries.clear();
-  shownIds.clear();
-  ownByRef.clear();
-  dmByRef.clear();
-  outstanding.length = 0;
-}
-
-/** Appends a line, keeping the view at the bottom if it was there. @param {HTMLLIElement} li @param {boolean} [force] */
-function appendLine(li, force = false) {
-  const box = ui.transcript;
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
-  ui.lines.append(li);
-  while (ui.lines.childElementCount > MAX_LINES) {
-    const first = ui.lines.firstElementChild;
-    if (!(first instanceof HTMLLIElement)) break;
-    expiries.delete(first);
-    first.remove();
-  }
-  if (atBottom || force) box.scrollTop = box.scrollHeight;
-}
-
-/**
- * A system line: replies to commands, joins and leaves, errors, notices.
- * @param {string} text
- * @param {'info' | 'reply' | 'presence' | 'error' | 'warn' | 'command'} [kind]
- */
-function addSystem(text, kind = 'info') {
-  const li = el('li', `line system ${kind}`);
-  li.append(el('span', 'system-text', text));
-  appendLine(li, kind === 'command');
-}
-
-/** @param {HTMLLIElement} li @param {string} name @param {number | undefined} timestamp */
-function lineHeader(li, name, timestamp) {
-  const meta = el('div', 'meta');
-  const sender = el('span', `sender ${hueClass(name)}`, name);
-  // Screen readers hear "alice: hello" rather than the words run together.
-  const colon = el('span', 'visually-hidden', ': ');
-  meta.append(sender, colon);
-  meta.append(timestamp === undefined ? el('time', 'time', '··:··') : timeElement(timestamp));
-  li.append(meta);
-  return meta;
-}
-
-/** @param {MessageFrame} frame @param {boolean} fromHistory */
-function addChatMessage(frame, fromHistory) {
-  const name = String(frame.username);
-  const text = String(frame.message);
-  const mine = joined !== null && name === joined.username;
-  if (mine && fromHistory && adoptFailed(text, frame)) return;
-  shownIds.add(frame.id);
-  const li = el('li', `line msg${mine ? ' own' : ''}${fromHistory ? ' history' : ''}`);
-  li.dataset['id'] = String(frame.id);
-  const meta = lineHeader(li, name, frame.timestamp);
-  const label = el('span', 'expiry');
-  meta.append(label);
-  li.append(el('p', 'text', text));
-  setExpiry(li, frame.timestamp, label);
-  appendLine(li);
-}
-
-/**
- * A message of ours that we marked failed when the connection dropped may
- * have reached the server after all: history after the rejoin shows it.
- * @param {string} text @param {MessageFrame} frame
- */
-function adoptFailed(text, frame) {
-  for (const li of ui.lines.querySelectorAll('li.own.failed')) {
-    const body = li.querySelector('.text');
-    const state = li.querySelector('.state');
-    const label = li.querySelector('.expiry');
-    if (!(li instanceof HTMLLIElement) || !body || body.textContent !== text || !(state instanceof HTMLElement) || !(label instanceof HTMLElement)) continue;
-    li.classList.remove('failed');
-    li.dataset['id'] = String(frame.id);
-    state.textContent = '✓ delivered';
-    if (ui.message.value === text) ui.message.value = ''; // given back by failSend; no need to resend
-    shownIds.add(frame.id);
-    setExpiry(li, frame.timestamp, label);
-    return true;
-  }
-  return false;
-}
-
-/** Our message, shown at once as pending until the ack arrives. @param {string} text @param {string} ref */
-function addOwnPending(text, ref) {
-  if (!joined) return;
-  const li = el('li', 'line msg own pending');
-  const meta = lineHeader(li, joined.username, Math.floor(serverNow() / 1000));
-  const state = el('span', 'state', 'sending…');
-  const label = el('span', 'expiry');
-  meta.append(state, label);
-  li.append(el('p', 'text', text));
-  ownByRef.set(ref, { li, state, label, text, failed: false });
-  appendLine(li, true);
-}
-
-/** @param {{from: string, to: string, text: string, timestamp: number, outgoing: boolean}} dm */
-function addDmLine(dm) {
-  const li = el('li', `line msg dm${dm.outgoing ? ' own' : ''}`);
-  const meta = el('div', 'meta');
-  meta.append(el('span', 'dm-badge', 'private'));
-  if (dm.outgoing) {
-    meta.append(el('span', 'dm-dir', 'you → '), el('span', `sender ${hueClass(dm.to)}`, dm.to));
-  } else {
-    meta.append(el('span', `sender ${hueClass(dm.from)}`, dm.from), el('span', 'dm-dir', ' → you'));
-  }
-  meta.append(el('span', 'visually-hidden', ': '), timeElement(dm.timestamp));
-  if (dm.outgoing) meta.append(el('span', 'state', '✓ delivered'));
-  const label = el('span', 'expiry');
-  meta.append(label);
-  li.append(meta, el('p', 'text', dm.text));
-  // DMs are not stored by the server, but they fade on the same schedule as
-  // messages so the page forgets as much as the server does.
-  setExpiry(li, dm.timestamp, label);
-  appendLine(li, dm.outgoing);
-}
-
-/** @param {HTMLLIElement} li @param {number} timestamp @param {HTMLElement} label */
-function setExpiry(li, timestamp, label) {
-  if (!joined || joined.ttl <= 0 || !Number.isFinite(timestamp)) return;
-  expiries.set(li, { at: (timestamp + joined.ttl) * 1000, label });
-  updateExpiry(li, serverNow());
-}
-
-/** @param {HTMLLIElement} li @param {number} now */
-function updateExpiry(li, now) {
-  const entry = expiries.get(li);
-  if (!entry) return;
-  const left = entry.at - now;
-  if (left <= 0) {
-    expiries.delete(li);
-    li.remove();
-    return;
-  }
-  if (left <= EXPIRY_WARNING_MS) {
-    li.classList.add('expiring');
-    const text = `disappears in ${Math.ceil(left / 1000)} s`;
-    if (entry.label.textContent !== text) entry.label.textContent = text;
-  }
-}
-
-// ---- people and typing -------------------------------------------------------------
-
-/** @param {string[]} list */
-function setUsers(list) {
-  users = list.map(String);
-  const me = joined ? joined.username : '';
-  const ordered = [...users].sort((a, b) => Number(b === me) - Number(a === me));
-  ui.userList.replaceChildren(
-    ...ordered.map((name) => {
-      const li = el('li', `user${name === me ? ' me' : ''}`);
-      li.append(el('span', `dot ${hueClass(name)}`), el('span', 'user-name', name));
-      if (name === me) li.append(' ', el('span', 'you', '(you)'));
-      return li;
-    }),
-  );
-  ui.userCount.textContent = String(users.length);
-}
-
-function renderTyping() {
-  const now = Date.now();
-  for (const [name, until] of typers) if (until <= now) typers.delete(name);
-  const names = [...typers.keys()];
-  let text = '';
-  if (names.length === 1) text = `${names[0]} is typing…`;
-  else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
-  else if (names.length > 2) text = 'Several people are typing…';
-  if (ui.typing.textContent !== text) ui.typing.textContent = text;
-}
-
-// ---- lobby -------------------------------------------------------------------------
-
-/** @param {{topic: string, users: number}[]} topics */
-function renderTopics(topics) {
-  const sorted = [...topics].sort((a, b) => b.users - a.users || String(a.topic).localeCompare(String(b.topic)));
-  ui.topicList.replaceChildren(
-    ...sorted.map(({ topic, users: count }) => {
-      const li = el('li');
-      const button = el('button', 'topic-choice');
-      button.type = 'button';
-      const n = Number(count) || 0;
-      button.append(el('span', 'topic-name', `#${topic}`), ' ', el('span', 'topic-count', `${n} ${n === 1 ? 'user' : 'users'}`));
-      button.addEventListener('click', () => chooseTopic(String(topic)));
-      li.append(button);
-      return li;
-    }),
-  );
-  ui.topicsEmpty.hidden = sorted.length > 0;
-}
-
-/** @param {string} topic */
-function chooseTopic(topic) {
-  ui.topic.value = topic;
-  // Next step for a keyboard user: the name if it is missing, else Join.
-  if (ui.username.value.trim() === '') ui.username.focus();
-  else ui.join.focus();
+/** @param {EndReason} why */
+function ended(why) {
+  if (why === 'quit') return goToLobby('You quit the chat.');
+  if (why === 'idle') return goToLobby('You were disconnected after being idle.');
+  // Close 4000: another tab or device resumed this session. Reconnecting by
+  // ourselves would take it back and start a tug of war.
+  composer.onDropped();
+  composer.settle();
+  people.clearTyping();
+  people.setStale(true);
+  transcript.system('This chat was opened elsewhere (another tab or device took it over), so this page stopped and will not reconnect by itself.', 'warn');
+  ui.stopped.hidden = false;
 }
 
 /** @param {string} note */
-function backToLobby(note) {
-  want = null;
-  joined = null;
-  failOutstanding();
-  typers.clear();
-  renderTyping();
-  setUsers([]);
-  ui.chat.hidden = true;
-  ui.lobby.hidden = false;
+function goToLobby(note) {
+  session = null;
+  connection.toLobby();
+  composer.settle();
+  people.clear();
   ui.whereabouts.hidden = true;
-  document.title = 'wschat';
-  ui.joinError.hidden = true;
-  ui.lobbyNote.textContent = note;
-  ui.lobbyNote.hidden = note === '';
-  ui.join.disabled = false;
-  requestTopics();
-  ui.topic.focus();
+  ui.stopped.hidden = true;
+  transcript.setTitle('wschat');
+  lobby.show(note);
 }
 
 function showChat() {
@@ -753,147 +247,22 @@ function showChat() {
   ui.lobbyNote.hidden = true;
 }
 
-function showWhereabouts() {
-  if (!joined) return;
-  ui.currentTopic.textContent = `#${joined.topic}`;
-  ui.currentName.textContent = joined.username;
-  ui.currentName.className = hueClass(joined.username);
-  ui.whereabouts.hidden = false;
-  document.title = `#${joined.topic} · wschat`;
-}
-
-// ---- user actions ------------------------------------------------------------------
-
-/** @param {SubmitEvent} event */
-function onJoinSubmit(event) {
-  event.preventDefault();
-  const username = ui.username.value.trim();
-  const topic = ui.topic.value.trim();
-  ui.lobbyNote.hidden = true;
-  if (username === '' || topic === '') {
-    ui.joinError.textContent = username === '' ? 'Enter a username.' : 'Enter a topic.';
-    ui.joinError.hidden = false;
-    (username === '' ? ui.username : ui.topic).focus();
-    return;
-  }
-  ui.joinError.hidden = true;
-  saveSetting('wschat.username', username);
-  want = { username, topic };
-  joined = null;
-  if (connected) sendJoin();
-  else if (!socket) connect(); // waiting for a retry: try now; the open handler joins
-}
-
-/** @param {SubmitEvent} event */
-function onComposerSubmit(event) {
-  event.preventDefault();
-  const text = ui.message.value;
-  if (text.trim() === '') return;
-  if (!joined || !connected) {
-    addSystem('Not connected right now: your text stays in the box until the page is back.', 'warn');
-    return;
-  }
-  if (text.trimStart().startsWith('/')) runCommand(text.trim());
-  else sendMessage(text);
-  ui.message.value = '';
-  resizeComposer();
-  ui.message.focus();
-}
-
-/** @param {string} text */
-function sendMessage(text) {
-  const ref = `m${++refCounter}`;
-  if (!send({ message: text, ref })) return;
-  outstanding.push({ ref, kind: 'message' });
-  addOwnPending(text, ref);
-  // Typing for the next message may be announced sooner than the usual
-  // 2 s, but not within the server's own typing rate limit (1 s here).
-  lastTypingSent -= TYPING_SEND_INTERVAL_MS - TYPING_AFTER_MESSAGE_MS;
-}
-
-/** Commands go to the server as typed; only /dm carries a ref, to show what was sent. @param {string} text */
-function runCommand(text) {
-  const name = text.slice(1).split(/\s/, 1)[0]?.toLowerCase() ?? '';
-  addSystem(text, 'command');
-  if (name === 'dm') {
-    const ref = `d${++refCounter}`;
-    if (!send({ message: text, ref })) return;
-    outstanding.push({ ref, kind: 'dm' });
-    dmByRef.set(ref, text.slice(3).replace(/^\s+/, ''));
-    return;
-  }
-  if (name === 'list') listRequests++;
-  send(text);
-}
-
-function onMessageInput() {
-  resizeComposer();
-  const value = ui.message.value;
-  if (!joined || !connected || value.trim() === '' || value.startsWith('/')) return;
-  const now = Date.now();
-  if (now - lastTypingSent < TYPING_SEND_INTERVAL_MS) return;
-  lastTypingSent = now;
-  send({ typing: true });
-}
-
-/** @param {KeyboardEvent} event */
-function onMessageKeydown(event) {
-  // Enter sends, Shift+Enter is a new line; not while an IME is composing.
-  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-  event.preventDefault();
-  ui.composer.requestSubmit();
-}
-
-const autoSizes = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
-function resizeComposer() {
-  if (autoSizes) return; // the stylesheet grows the box
-  ui.message.style.height = 'auto';
-  ui.message.style.height = `${Math.min(ui.message.scrollHeight, 160)}px`;
-}
-
-function onLeaveClick() {
-  if (connected && joined) {
-    send('/leave');
-  } else {
-    backToLobby(joined ? `You left #${joined.topic}.` : '');
-  }
-}
-
-// ---- one clock for countdowns --------------------------------------------------------
-
-function tick() {
-  const now = serverNow();
-  for (const li of [...expiries.keys()]) updateExpiry(li, now);
-  if (typers.size > 0) renderTyping();
-  if (!socket && retryTimer !== undefined && retryAt > Date.now()) showRetryCountdown();
-}
-
 // ---- start -------------------------------------------------------------------------
 
-function start() {
-  ui.joinForm.addEventListener('submit', onJoinSubmit);
-  ui.composer.addEventListener('submit', onComposerSubmit);
-  ui.message.addEventListener('keydown', onMessageKeydown);
-  ui.message.addEventListener('input', onMessageInput);
-  ui.leave.addEventListener('click', onLeaveClick);
-  window.addEventListener('online', () => {
-    if (!socket) connect();
-  });
-  setInterval(tick, 250);
-  setInterval(() => {
-    if (!joined && !want && document.visibilityState === 'visible') requestTopics();
-  }, LOBBY_REFRESH_MS);
+ui.leave.addEventListener('click', () => {
+  if (session && connection.joined) connection.send('/leave');
+  else goToLobby(session ? `You left #${session.topic}.` : '');
+});
+ui.reconnect.addEventListener('click', () => {
+  ui.stopped.hidden = true;
+  connection.reconnectHere();
+});
+setInterval(() => {
+  transcript.tick();
+  people.tick();
+  if (linkState === 'offline') renderStatus();
+}, 250);
 
-  ui.username.value = loadSetting('wschat.username');
-  // A link such as /#sports suggests the topic.
-  try {
-    const fromHash = decodeURIComponent(location.hash.slice(1));
-    if (fromHash) ui.topic.value = fromHash;
-  } catch {
-    // a malformed %-escape: no suggestion
-  }
-  (ui.username.value === '' ? ui.username : ui.topic).focus();
-  connect();
-}
-
-start();
+renderStatus();
+(ui.username.value === '' ? ui.username : ui.topic).focus();
+connection.poll();
