@@ -25,8 +25,22 @@ try {
   console.error(`error: ${error.message}`);
   process.exit(2);
 }
-process.on('uncaughtException', (error) => logger.error('uncaught_exception', {}, error));
-process.on('unhandledRejection', (error) => logger.error('unhandled_rejection', {}, error));
+// Log and carry on, but never re-enter: if logging itself throws (it should
+// not: the logger stops at the first failed write), that must not loop.
+let reporting = false;
+const report = (event) => (error) => {
+  if (reporting) return;
+  reporting = true;
+  try {
+    logger.error(event, {}, error);
+  } catch {
+    // nothing left to tell
+  } finally {
+    reporting = false;
+  }
+};
+process.on('uncaughtException', report('uncaught_exception'));
+process.on('unhandledRejection', report('unhandled_rejection'));
 
 try {
   const address = await chat.listen();
@@ -44,8 +58,12 @@ const stop = async (signal) => {
   stopping = true;
   logger.info('shutdown', { signal });
   // Exit 0 within 5 s whatever happens (contract: Lifecycle).
-  setTimeout(() => process.exit(0), 4800).unref();
+  setTimeout(() => {
+    logger.info('stopped', { signal, forced: true });
+    process.exit(0);
+  }, 4800).unref();
   await chat.shutdown(4000);
+  logger.info('stopped', { signal });
   process.exit(0);
 };
 process.on('SIGINT', () => stop('SIGINT'));
