@@ -135,12 +135,15 @@ const BROWSER_NETWORK_ERROR = /^WebSocket connection to '[^']*' failed: |net::ER
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; fakeClock?: boolean } = {},
 ): Promise<ChatPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
   });
+  // A clock that flows naturally until a test moves it on (clock.runFor) to
+  // show that a timer did not fire; installed before the page's scripts run.
+  if (options.fakeClock) await context.clock.install();
   const page = await context.newPage();
   const problems: string[] = [];
   let outage = false;
@@ -178,6 +181,7 @@ export const ui = {
   log: (page: Page): Locator => page.getByRole('log'),
   users: (page: Page): Locator => page.getByRole('list', { name: 'Users', exact: true }),
   status: (page: Page): Locator => page.getByRole('status'),
+  newMessages: (page: Page): Locator => page.getByRole('button', { name: 'New messages', exact: true }),
   /** The transcript items whose text contains `text`. */
   line: (page: Page, text: string): Locator => page.getByRole('log').getByRole('listitem').filter({ hasText: text }),
 };

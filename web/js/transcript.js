@@ -202,8 +202,9 @@ export class Transcript {
 
   /** @param {HTMLLIElement} li @param {boolean} [force] scroll to it even when scrolled up */
   #append(li, force = false) {
+    const stick = this.#atBottom();
     ui.lines.append(li);
-    this.#afterInsert(force);
+    this.#afterInsert(stick || force);
   }
 
   /** Inserts a message after every message with a lower id (usually: at the end). @param {HTMLLIElement} li @param {number} id */
@@ -214,22 +215,25 @@ export class Transcript {
       if (Number.isFinite(other) && other < id) break;
       if (Number.isFinite(other) && other > id) before = node;
     }
+    const stick = this.#atBottom();
     ui.lines.insertBefore(li, before);
-    this.#afterInsert(false);
+    this.#afterInsert(stick);
   }
 
-  /** @param {boolean} force */
-  #afterInsert(force) {
+  /**
+   * Whether the view was at the bottom is measured before each insert, not
+   * taken from the last scroll event, which may still be on its way.
+   * @param {boolean} stick
+   */
+  #afterInsert(stick) {
     while (ui.lines.childElementCount > MAX_LINES) {
       const first = ui.lines.firstElementChild;
       if (!(first instanceof HTMLLIElement)) break;
       this.#expiries.delete(first);
       first.remove();
     }
-    if (this.#pinned || force) {
-      this.scrollToBottom();
-      this.#pinned = true;
-    }
+    this.#pinned = stick;
+    if (stick) this.scrollToBottom();
     this.#renderUnread();
   }
 

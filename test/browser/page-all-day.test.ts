@@ -1,0 +1,252 @@
+// The web page as one a person leaves open all day (web-ui.md): unread count
+// in the title and the "New messages" button, expiry announced, /help in
+// plain words, /join leaving nothing of the old topic, a 375 px screen with
+// 40 users, and a lobby left longer than the join timeout.
+// Run: node --import tsx --test test/browser/page-all-day.test.ts
+//
+// The chat server runs in this process (lib/, no build needed); the other
+// people are plain WebSocket test clients. Every test ends by asserting that
+// no page logged a console error, threw, or opened a dialog.
+
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ourClient, join as clientJoin } from '../helpers/chat-client.ts';
+import type { ChatTestClient } from '../helpers/chat-client.ts';
+import { startChatServer } from '../helpers/chat-server.ts';
+import type { RunningChatServer } from '../helpers/chat-server.ts';
+import { browserSkipReason, eventually, join, launchBrowser, openPage, say, ui, userNames } from './helpers.ts';
+import type { ChatPage } from './helpers.ts';
+
+const skip = browserSkipReason();
+if (skip) console.log(`# skipping the browser tests: ${skip}`);
+
+const TEST_TIMEOUT = { timeout: 30_000 };
+
+/** Sends a message from a test client and waits for its ack. */
+async function post(client: ChatTestClient, text: string): Promise<void> {
+  client.send({ message: text });
+  await client.next('ack');
+}
+
+/** Whether the transcript is scrolled to its end. */
+function atBottom(page: Page): Promise<boolean> {
+  return ui.log(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight < 2);
+}
+
+/** Pretends the tab went to the background (or came back): what the page sees when the person switches tabs. */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  // A string, not a function: tsx would add helpers that do not exist in the page.
+  await page.evaluate(`(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, value: ${hidden ? "'hidden'" : "'visible'"} });
+    Object.defineProperty(document, 'hidden', { configurable: true, value: ${hidden} });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
+}
+
+describe('the page left open all day', { skip }, () => {
+  let browser: Browser;
+  let server: RunningChatServer;
+  let pages: ChatPage[] = [];
+  let clients: ChatTestClient[] = [];
+  let ownServers: RunningChatServer[] = [];
+
+  before(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startChatServer()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(async () => {
+    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
+    await Promise.all(pages.map((p) => p.context.close()));
+    for (const client of clients) client.destroy();
+    await Promise.all(ownServers.map((s) => s.stop()));
+    pages = [];
+    clients = [];
+    ownServers = [];
+    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
+  });
+
+  async function open(on = server, options: { width?: number; height?: number } = {}): Promise<ChatPage> {
+    const page = await openPage(browser, `${on.http}/`, options);
+    pages.push(page);
+    return page;
+  }
+
+  async function person(name: string, topic: string, on = server): Promise<ChatTestClient> {
+    const client = await ourClient(on.url);
+    clients.push(client);
+    await clientJoin(client, name, topic);
+    return client;
+  }
+
+  it('counts unread messages in the title and behind "New messages" while scrolled up or hidden', TEST_TIMEOUT, async () => {
+    const reader = await open(server, { height: 520 });
+    await join(reader.page, 'reader', 'unread');
+    const bob = await person('bob', 'unread');
+    for (let i = 1; i <= 25; i++) await post(bob, `filler ${i}`);
+    await ui.line(reader.page, 'filler 25').waitFor();
+    assert.equal(await atBottom(reader.page), true, 'new messages keep a pinned transcript at the bottom');
+    assert.equal(await reader.page.title(), '#unread · wschat', 'nothing unread while the bottom is in view');
+
+    // Scrolled up: new messages are counted, and the button offers a way down.
+    await ui.log(reader.page).evaluate((box) => box.scrollTo({ top: 0 }));
+    await eventually(async () => assert.equal(await atBottom(reader.page), false));
+    for (const text of ['unread one', 'unread two', 'unread three']) await post(bob, text);
+    await eventually(async () => assert.equal(await reader.page.title(), '(3) #unread · wschat'));
+    await ui.newMessages(reader.page).waitFor();
+    assert.equal(await atBottom(reader.page), false, 'the reader stays where they were');
+
+    await ui.newMessages(reader.page).click();
+    await eventually(async () => assert.equal(await reader.page.title(), '#unread · wschat'));
+    await ui.newMessages(reader.page).waitFor({ state: 'hidden' });
+    assert.equal(await atBottom(reader.page), true, 'the button brings the transcript to the bottom');
+    await ui.line(reader.page, 'unread three').waitFor();
+
+    // Hidden tab: counted in the title, cleared when the page is seen again at the bottom.
+    await setHidden(reader.page, true);
+    await post(bob, 'while hidden 1');
+    await post(bob, 'while hidden 2');
+    await eventually(async () => assert.equal(await reader.page.title(), '(2) #unread · wschat'));
+    assert.equal(await ui.newMessages(reader.page).isVisible(), false, 'at the bottom, so nothing is below the view');
+    await setHidden(reader.page, false);
+    await eventually(async () => assert.equal(await reader.page.title(), '#unread · wschat'));
+
+    // Scrolling down by hand clears the count too.
+    await ui.log(reader.page).evaluate((box) => box.scrollTo({ top: 0 }));
+    await eventually(async () => assert.equal(await atBottom(reader.page), false));
+    await post(bob, 'one more');
+    await eventually(async () => assert.equal(await reader.page.title(), '(1) #unread · wschat'));
+    await ui.log(reader.page).evaluate((box) => box.scrollTo({ top: box.scrollHeight }));
+    await eventually(async () => assert.equal(await reader.page.title(), '#unread · wschat'));
+  });
+
+  it('says how long messages last and marks a message in its last seconds before it goes', TEST_TIMEOUT, async () => {
+    const short = await startChatServer({ messageTtl: 4 });
+    ownServers.push(short);
+    const ann = await open(short);
+    await join(ann.page, 'ann', 'expiry');
+    // Outside the transcript.
+    const note = ann.page.getByText('Messages disappear 4 seconds after they are sent.');
+    await note.waitFor();
+    assert.equal(await ui.log(ann.page).getByText('Messages disappear').count(), 0);
+
+    const bob = await person('bob', 'expiry', short);
+    await post(bob, 'short-lived words');
+    const line = ui.line(ann.page, 'short-lived words');
+    await line.waitFor();
+    // Marked as expiring, with a countdown, before it leaves.
+    await line.filter({ hasText: /disappears in \d s/ }).waitFor({ timeout: 5000 });
+    assert.match((await line.getAttribute('class')) ?? '', /\bexpiring\b/);
+    await line.waitFor({ state: 'detached', timeout: 6000 });
+  });
+
+  it('/help lists the page’s commands in plain words, not the join payload', TEST_TIMEOUT, async () => {
+    const cid = await open();
+    await join(cid.page, 'cid', 'help');
+    await say(cid.page, '/help');
+    const help = ui.line(cid.page, 'Things you can type here');
+    await help.waitFor();
+    const text = await help.innerText();
+    for (const command of ['/list', '/who', '/join <topic>', '/dm <username> <text>', '/leave', '/quit']) {
+      assert.ok(text.includes(command), `help mentions ${command}: ${text}`);
+    }
+    assert.doesNotMatch(text, /[{}"]/, 'no JSON');
+    assert.match(text, /Shift\+Enter/);
+  });
+
+  it('/join leaves nothing of the old topic on screen: typing line, users, messages', TEST_TIMEOUT, async () => {
+    const dee = await open();
+    await join(dee.page, 'dee', 'old-topic');
+    const bob = await person('bob', 'old-topic');
+    await post(bob, 'said in the old topic');
+    await ui.line(dee.page, 'said in the old topic').waitFor();
+    bob.send({ typing: true });
+    await dee.page.getByText('bob is typing…').waitFor();
+    await eventually(async () => assert.deepEqual(await userNames(dee.page), ['dee (you)', 'bob']));
+
+    await say(dee.page, '/join new-topic');
+    await dee.page.locator('header').getByText('#new-topic').waitFor();
+    assert.equal(await dee.page.getByText('is typing').count(), 0, 'no typing line from the old topic');
+    assert.deepEqual(await userNames(dee.page), ['dee (you)'], 'only the new topic’s users');
+    assert.equal(await ui.line(dee.page, 'said in the old topic').count(), 0, 'no message from the old topic');
+    await ui.line(dee.page, 'You joined #new-topic').waitFor();
+  });
+
+  it('at 375 px every one of 41 users is reachable, nothing scrolls sideways, resizing stays pinned', { timeout: 60_000 }, async () => {
+    for (let i = 1; i <= 40; i++) await person(`member-${String(i).padStart(2, '0')}`, 'crowd');
+    const phone = await open(server, { width: 375, height: 740 });
+    await join(phone.page, 'phone-person-with-a-long-name', 'crowd');
+    const items = ui.users(phone.page).getByRole('listitem');
+    await eventually(async () => assert.equal(await items.count(), 41));
+
+    for (let i = 0; i < 41; i++) {
+      const item = items.nth(i);
+      await item.scrollIntoViewIfNeeded();
+      // Reachable: the item itself is what is on screen at its centre (not clipped or covered).
+      const reachable = await item.evaluate((li) => {
+        const box = li.getBoundingClientRect();
+        const x = box.left + box.width / 2;
+        const y = box.top + box.height / 2;
+        if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
+        const hit = document.elementFromPoint(x, y);
+        return hit !== null && li.contains(hit);
+      });
+      assert.equal(reachable, true, `user ${i + 1} (${await item.innerText()}) can be scrolled into view`);
+    }
+    const sideways = await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    assert.equal(sideways, false, 'no horizontal scroll');
+
+    // Keyboard: the list can take focus and scroll with the arrow keys.
+    assert.equal(await ui.users(phone.page).getAttribute('tabindex'), '0');
+
+    const talker = clients[0]!;
+    for (let i = 1; i <= 20; i++) await post(talker, `line ${i} ${'longword'.repeat(i % 3 === 0 ? 12 : 1)}`);
+    await ui.line(phone.page, 'line 20').waitFor();
+    await eventually(async () => assert.equal(await atBottom(phone.page), true));
+    for (const height of [420, 900, 600]) {
+      await phone.page.setViewportSize({ width: 375, height });
+      await eventually(async () => assert.equal(await atBottom(phone.page), true, `pinned at height ${height}`));
+    }
+    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth), false);
+  });
+
+  it('a lobby left open longer than the join timeout stays quiet and usable', TEST_TIMEOUT, async () => {
+    const strict = await startChatServer({ joinTimeout: 1 });
+    ownServers.push(strict);
+    const bob = await person('bob', 'quiet-topic', strict);
+    void bob;
+    let sockets = 0;
+    let closed = 0;
+    const page = await openPage(browser, 'about:blank');
+    pages.push(page);
+    page.page.on('websocket', (ws) => {
+      sockets++;
+      ws.on('close', () => closed++);
+    });
+    await page.page.goto(`${strict.http}/`);
+    // Every status text the page shows, as it changes.
+    await page.page.evaluate(() => {
+      const status = document.querySelector('[role=status]');
+      const seen: string[] = [status?.textContent ?? ''];
+      (window as unknown as { statusTexts: string[] }).statusTexts = seen;
+      if (status) new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    // Two topic-list refreshes apart: well past the 1 s join timeout.
+    const item = ui.topics(page.page).getByRole('listitem').filter({ hasText: 'quiet-topic' });
+    await item.waitFor();
+    await eventually(async () => assert.ok(closed >= 2, `sockets opened ${sockets}, closed ${closed}`), 15_000);
+
+    const texts = await page.page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+    for (const text of texts) assert.doesNotMatch(text, /offline|disconnect|unreachable|\bconnected\b/i, `status: ${JSON.stringify(texts)}`);
+    assert.equal(strict.log.filter((line) => /join timeout/.test(line)).length, 0, `the server never timed the page out:\n${strict.log.join('\n')}`);
+
+    // And joining still works.
+    await join(page.page, 'patient', 'quiet-topic');
+    assert.equal(await ui.status(page.page).innerText(), 'Connected');
+  });
+});
