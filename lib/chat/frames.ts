@@ -4,22 +4,18 @@
  * from pre-serialised pieces so a fan-out costs one string per message.
  */
 
-export type ErrorCode =
-  | 'invalid_json'
-  | 'invalid_join'
-  | 'invalid_message'
-  | 'not_joined'
-  | 'empty_message'
-  | 'message_too_long'
-  | 'unknown_command'
-  | 'user_not_found'
-  | 'rate_limited'
-  | 'unsupported_data';
+import type { ErrorCode, Ref, TopicSummary } from './wire.ts';
 
-/** A value that can be echoed as `ref`: validated by the caller. */
-export type Ref = string | number;
+export type { ErrorCode, Ref, TopicSummary } from './wire.ts';
 
 const json = JSON.stringify;
+
+/** What a welcome says about resuming (see wire.ts WelcomeFrame). */
+export interface WelcomeResume {
+  resumeToken?: string;
+  resumed?: boolean;
+  recovered?: boolean;
+}
 
 /**
  * `history` holds already-serialised message frames (the stored strings),
@@ -31,13 +27,17 @@ export function welcomeFrame(
   messageTtlSeconds: number,
   users: readonly string[],
   history: readonly string[],
+  resume: WelcomeResume = {},
 ): string {
   return (
     '{"type":"welcome","username":' + json(username) +
     ',"topic":' + json(topic) +
     ',"messageTtl":' + json(messageTtlSeconds) +
     ',"users":' + json(users) +
-    ',"history":[' + history.join(',') + ']}'
+    ',"history":[' + history.join(',') + ']' +
+    (resume.resumeToken === undefined ? '' : ',"resumeToken":' + json(resume.resumeToken)) +
+    (resume.resumed === undefined ? '' : ',"resumed":' + resume.resumed) +
+    (resume.recovered === undefined ? '' : ',"recovered":' + resume.recovered) + '}'
   );
 }
 
@@ -91,16 +91,16 @@ export function dmFrame(id: number, from: string, to: string, message: string, t
   );
 }
 
-export interface TopicSummary {
-  topic: string;
-  users: number;
-}
-
-/** The `/list` reply: structured list plus the human text of the contract. */
-export function topicsFrame(topics: readonly TopicSummary[]): string {
+/**
+ * The `/list` reply: structured list plus the human text of the contract.
+ * `total` is how many topics there are when `topics` shows only part of them.
+ */
+export function topicsFrame(topics: readonly TopicSummary[], total: number = topics.length): string {
   const lines = topics.map((t) => `- ${t.topic} (${t.users} ${t.users === 1 ? 'user' : 'users'})`);
+  if (total > topics.length) lines.push(`… and ${total - topics.length} more`);
   const text = 'Active Topics:\n' + (lines.length === 0 ? '(none)' : lines.join('\n'));
-  return json({ type: 'topics', topics: topics.map((t) => ({ topic: t.topic, users: t.users })), text });
+  const list = topics.map((t) => ({ topic: t.topic, users: t.users }));
+  return json(total > topics.length ? { type: 'topics', topics: list, text, total, truncated: true } : { type: 'topics', topics: list, text });
 }
 
 export function usersFrame(topic: string, users: readonly string[]): string {

@@ -1,30 +1,35 @@
 /**
  * The chat server: an HTTP server (or HTTPS with TLS options) that serves
- * the chat WebSocket at /ws, /healthz, /metrics and the web page, and binds
- * the pure chat core to the connections. Data flows one way: bytes → frames
- * (WebSocket layer) → chat effects (core) → bytes. This file owns the only
- * clock and the only timer the core needs.
+ * the chat WebSocket at /ws, /healthz, /metrics and the web page. The HTTP
+ * side is lib/server/http-front.ts; the binding of connections to the chat
+ * is lib/server/chat-service.ts; the log behind it is in memory for one
+ * process or a Redis stream for a cluster (`--redis`).
  */
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ChatCore, type ConnId, type Effect } from '../chat/core.ts';
+import { MemoryLog } from '../log/memory-log.ts';
+import { RedisLog } from '../log/redis-log.ts';
 import { CloseCode } from '../websocket/close-codes.ts';
-import type { WebSocketConnection } from '../websocket/connection.ts';
-import { encodeMessage } from '../websocket/encoder.ts';
 import { WebSocketServer } from '../websocket/server.ts';
+import { createChatService, type ChatService } from './chat-service.ts';
 import { type HttpFront, createHttpFront } from './http-front.ts';
-import type { Logger } from './logger.ts';
-import type { ServerOptions } from './options.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { defaultServerOptions, type ServerOptions } from './options.ts';
+import { COMPRESS_THRESHOLD } from './chat-service.ts';
+import type { ServerMetrics } from './server-metrics.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export interface ChatServer {
-  readonly http: Server;
+  readonly http: HttpServer;
   /** The HTTP side: routes, limits, metrics (`front.metrics`), the client address. */
   readonly front: HttpFront;
   readonly sockets: WebSocketServer;
-  readonly core: ChatCore;
+  readonly service: ChatService;
+  /** Cluster mode only. */
+  readonly redis: RedisLog | undefined;
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Stops accepting, closes every connection with 1001, then the server. */
@@ -32,70 +37,74 @@ export interface ChatServer {
 }
 
 export function createChatServer(options: ServerOptions, logger: Logger, webRoot: string = WEB_ROOT): ChatServer {
-  const core = new ChatCore({
-    messageTtlMs: options.messageTtl * 1000,
-    maxMessageLength: options.maxMessageLength,
-    joinTimeoutMs: options.joinTimeout * 1000,
-    idleTimeoutMs: options.idleTimeout * 1000,
-    rateLimit: options.rateLimit,
-  });
-  const connections = new Map<ConnId, WebSocketConnection>();
-  let nextId = 1;
+  let service!: ChatService;
+  let redis: RedisLog | undefined;
+  const front = createHttpFront(
+    options,
+    logger,
+    {
+      stats: () => chatStats(service, sockets),
+      ...(options.redis ? { healthExtra: () => ({ redis: redis?.healthy ? 'ok' : 'down' }) } : {}),
+    },
+    webRoot,
+  );
+  const sockets = new WebSocketServer(socketOptions(options, '/ws', front.allowOrigin, front.clientAddress)).attach(front.http);
+  front.watch(sockets);
+  ({ service, redis } = startService(options, logger, sockets, front.metrics));
 
-  // ---- the one timer: wakes the core at its next deadline ----
-  let timer: NodeJS.Timeout | undefined;
-  let timerAt = Infinity;
-  const armTimer = (): void => {
-    const deadline = core.nextDeadline();
-    if (deadline === undefined || deadline >= timerAt) return;
-    if (timer) clearTimeout(timer);
-    timerAt = deadline;
-    timer = setTimeout(onTimer, Math.max(0, deadline - Date.now()));
-    timer.unref();
+  return {
+    http: front.http,
+    front,
+    sockets,
+    service,
+    redis,
+    listen: () => front.listen(),
+    async shutdown(timeoutMs = 4000) {
+      front.close();
+      await stopService(service, redis, sockets, timeoutMs);
+    },
   };
-  const onTimer = (): void => {
-    timer = undefined;
-    timerAt = Infinity;
-    run(core.tick(Date.now()));
-  };
+}
 
-  // ---- carrying out the core's effects ----
-  const run = (effects: Effect[]): void => {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'send':
-          connections.get(effect.to)?.send(effect.frame);
-          break;
-        case 'broadcast': {
-          // Framed once, the same bytes queued for every recipient. `to` may be
-          // the core's live member list; sending never calls back into the
-          // core synchronously (connections emit 'close' on a later tick).
-          const frame = encodeMessage(effect.frame);
-          for (const id of effect.to) {
-            if (id !== effect.except) connections.get(id)?.sendPrepared(frame);
-          }
-          break;
-        }
-        case 'close':
-          connections.get(effect.conn)?.close(effect.code, effect.reason);
-          break;
-        case 'event':
-          logger.info(effect.event, { conn: effect.conn, user: effect.username, topic: effect.topic, reason: effect.reason });
-          break;
-      }
-    }
-    armTimer();
-  };
+/** A chat mounted on an application's own HTTP(S) server. */
+export interface MountedChat {
+  readonly sockets: WebSocketServer;
+  readonly service: ChatService;
+  /** Closes every chat connection with 1001 (the HTTP server is the application's). */
+  close(timeoutMs?: number): Promise<void>;
+}
 
-  // ---- HTTP: routes, limits, metrics (lib/server/http-front.ts) ----
-  const front = createHttpFront(options, logger, {
-    stats: () => ({ ...core.stats(Date.now()), connections: sockets.connections.size }),
-  }, webRoot);
-  const http = front.http;
+export interface MountOptions extends Partial<ServerOptions> {
+  /** Where the chat WebSocket is served. Default `/ws`. */
+  path?: string;
+  logger?: Logger;
+}
 
-  const sockets = new WebSocketServer({
-    paths: ['/ws'],
-    allowOrigin: front.allowOrigin,
+/**
+ * Serves the chat WebSocket on an existing `http` or `https` server at
+ * `path`; the application keeps its own routes (the page, /healthz and
+ * /metrics are the standalone server's business). Options are the
+ * server's, with its defaults.
+ */
+export function mountChat(server: HttpServer | HttpsServer, mount: MountOptions = {}): MountedChat {
+  const { path = '/ws', logger = createLogger('warn'), ...overrides } = mount;
+  const options = defaultServerOptions(overrides);
+  const allowOrigin = options.allowedOrigins?.includes('*') ? () => true : undefined;
+  const sockets = new WebSocketServer(socketOptions(options, path, allowOrigin, undefined)).attach(server);
+  const { service, redis } = startService(options, logger, sockets, undefined);
+  return { sockets, service, close: (timeoutMs = 4000) => stopService(service, redis, sockets, timeoutMs) };
+}
+
+function socketOptions(
+  options: ServerOptions,
+  path: string,
+  allowOrigin: ((origin: string | undefined, req: import('node:http').IncomingMessage) => boolean) | undefined,
+  clientAddress: ((req: import('node:http').IncomingMessage) => string) | undefined,
+): ConstructorParameters<typeof WebSocketServer>[0] {
+  return {
+    paths: [path],
+    ...(allowOrigin ? { allowOrigin } : {}),
+    ...(clientAddress ? { clientAddress } : {}),
     maxMessageSize: options.maxPayload,
     // Browsers send chat messages whole; a thousand pieces is already generous.
     maxFragments: 1024,
@@ -104,68 +113,52 @@ export function createChatServer(options: ServerOptions, logger: Logger, webRoot
     maxBufferedAmount: options.maxBuffered,
     maxConnections: options.maxConnections,
     maxConnectionsPerIp: options.maxConnectionsPerIp,
-  }).attach(http);
+    perMessageDeflate: options.deflate ? { threshold: COMPRESS_THRESHOLD } : false,
+  };
+}
 
-  front.watch(sockets);
-
-  // One listener function of each kind for every connection (they get the
-  // connection as `this`): an idle connection then costs no closures.
-  function onMessage(this: WebSocketConnection, data: string | Buffer, isBinary: boolean): void {
-    const id = this.id;
-    try {
-      const now = Date.now();
-      run(isBinary ? core.receiveBinary(id, now) : core.receiveText(id, data as string, now));
-    } catch (error) {
-      // A bug while handling one connection must not reach the others.
-      logger.error('server_error', { conn: id }, error);
-      this.close(CloseCode.INTERNAL_ERROR, 'internal error');
+function startService(
+  options: ServerOptions,
+  logger: Logger,
+  sockets: WebSocketServer,
+  metrics: ServerMetrics | undefined,
+): { service: ChatService; redis: RedisLog | undefined } {
+  let redis: RedisLog | undefined;
+  const service = createChatService(options, logger, sockets, metrics, (apply) => {
+    if (options.redis) {
+      redis = new RedisLog(options.redis, logger, apply);
+      return redis;
     }
-  }
-  function onError(this: WebSocketConnection, error: Error & { closeCode?: number }): void {
-    if (error.closeCode !== undefined) {
-      logger.warn('protocol_error', { conn: this.id, code: error.closeCode, reason: error.message });
-    } else {
-      logger.debug('socket_error', { conn: this.id, error: error.message });
-    }
-  }
-  function onClose(this: WebSocketConnection, code: number, reason: string): void {
-    const id = this.id;
-    connections.delete(id);
-    logger.info('disconnect', { conn: id, code, reason: reason || undefined });
-    try {
-      run(core.disconnect(id, 'disconnect', Date.now()));
-    } catch (error) {
-      logger.error('server_error', { conn: id }, error);
-    }
-  }
-
-  sockets.on('connection', (connection, req) => {
-    const id = nextId++;
-    connection.id = id;
-    connections.set(id, connection);
-    logger.info('connect', { conn: id, addr: connection.remoteAddress, origin: req.headers.origin });
-    connection.on('message', onMessage);
-    connection.on('error', onError);
-    connection.on('close', onClose);
-    run(core.connect(id, Date.now()));
+    const log = new MemoryLog();
+    log.subscribe(apply);
+    return log;
   });
+  redis?.start(service);
+  return { service, redis };
+}
 
+async function stopService(service: ChatService, redis: RedisLog | undefined, sockets: WebSocketServer, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  service.stop();
+  // In a cluster the others must hear of the stop before this process goes.
+  if (redis) await redis.flush(Math.min(1000, timeoutMs / 2));
+  let timeout: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timeout = setTimeout(resolve, Math.max(0, timeoutMs - (Date.now() - started)));
+  });
+  await Promise.race([sockets.closeAll(CloseCode.GOING_AWAY, 'server shutting down'), gaveUp]);
+  clearTimeout(timeout);
+  for (const connection of sockets.connections) connection.terminate();
+  await redis?.close();
+}
+
+/** /healthz and /metrics figures: one process's own view in a cluster (the contract's rule). */
+function chatStats(service: ChatService, sockets: WebSocketServer) {
+  const stats = service.node.stats(Date.now());
   return {
-    http,
-    front,
-    sockets,
-    core,
-    listen: () => front.listen(),
-    async shutdown(timeoutMs = 4000) {
-      front.close();
-      let timeout: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => {
-        timeout = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([sockets.closeAll(CloseCode.GOING_AWAY, 'server shutting down'), gaveUp]);
-      clearTimeout(timeout);
-      for (const connection of sockets.connections) connection.terminate();
-      if (timer) clearTimeout(timer);
-    },
+    connections: sockets.connections.size,
+    topics: service.node.clustered ? stats.localTopics : stats.topics,
+    storedMessages: service.node.clustered ? service.node.localStoredMessages() : stats.storedMessages,
+    messagesTotal: stats.messagesTotal,
   };
 }

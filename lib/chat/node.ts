@@ -1,0 +1,597 @@
+/**
+ * One process's part of the chat: its connections' edge state, its replica
+ * of the shared state, and the ordered log that joins them. Everything that
+ * concerns more than one connection goes to the log as a command and comes
+ * back, in log order, to `apply` on every process; this process then carries
+ * out the effects for its own connections. With one process the log is in
+ * memory and applies at once; in a cluster it is a Redis stream. One code
+ * path either way.
+ *
+ * Still pure: no sockets and no clock (time comes with each call), and the
+ * only randomness, the resume token, comes from an injected function.
+ * Effects come out as `LocalEffect`s addressed to this process's connection
+ * numbers: returned from the call that caused them, or, for commands the
+ * log delivers later, handed to `onEffects`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command, ConnKey, LeaveWhy } from './commands.ts';
+import { ChatReplica, type Effect, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
+import { ChatEdge, toCommand, type EdgeConn, type EdgeOptions, type Intent } from './edge.ts';
+import { ackFrame, errorFrame, leftFrame } from './frames.ts';
+import { seconds } from './core.ts';
+import type { Ref } from './wire.ts';
+
+export type ConnId = number;
+
+export type LocalEffect =
+  | { type: 'send'; to: ConnId; frame: string }
+  /**
+   * One frame for many connections (skipping `except`). `to` is this
+   * process's live list for the topic: use it before the next call. With
+   * `ack`, the sender then gets an ack counting `remote` plus the
+   * connections the frame was really queued to.
+   */
+  | { type: 'broadcast'; to: readonly ConnId[]; except: ConnId | undefined; frame: string; ack?: LocalAck }
+  | { type: 'close'; conn: ConnId; code: number; reason: string }
+  | { type: 'event'; event: string; conn?: ConnId; username?: string; topic?: string; reason?: string; count?: number };
+
+export interface LocalAck {
+  to: ConnId;
+  id: number;
+  ref: Ref | undefined;
+  timestamp: number;
+  /** Recipients on other processes. */
+  remote: number;
+  /** Log time (ms) when the message was accepted. */
+  acceptedAt: number;
+}
+
+/** The ordered log of commands (see lib/log/). */
+export interface CommandLog {
+  /** True for the in-memory log of a single process: it applies at once and needs explicit ticks. */
+  readonly local: boolean;
+  /** Whether appends can succeed right now. */
+  readonly available: boolean;
+  /**
+   * Appends a command. The log later hands it, with its log time, to the
+   * subscriber (the in-memory log does so before returning). `onFailed` is
+   * called if the command was not appended (it may still have been, after a
+   * stall: at most once).
+   */
+  append(command: Command, onFailed: () => void): void;
+}
+
+export interface NodeOptions {
+  /** This process's id in the cluster: letters and digits, no dot. */
+  processId: string;
+  replica?: Partial<ReplicaOptions>;
+  edge?: Partial<EdgeOptions>;
+  /** The resume-token source (at least 128 random bits). */
+  randomToken?: () => string;
+}
+
+interface NodeConn {
+  readonly id: ConnId;
+  readonly key: ConnKey;
+  readonly edge: EdgeConn;
+  /** This process's view of the membership (kept through an outage of the log). */
+  topic: string | undefined;
+  username: string;
+  token: string;
+  /** Token of a join or move in flight. */
+  pendingToken: string | undefined;
+  joinInFlight: boolean;
+  /** Commands appended but not applied yet; local replies wait behind them. */
+  inFlight: number;
+  waiting: Waiting[];
+  closing: boolean;
+}
+
+type Waiting = { kind: 'reply'; frame: string } | { kind: 'list' } | { kind: 'who' };
+
+/** Idle scans run at most this often (each scan walks every connection). */
+const IDLE_SCAN_GRANULARITY_MS = 1000;
+
+export class ChatNode {
+  readonly processId: string;
+  readonly edge: ChatEdge;
+  #replica: ChatReplica;
+  readonly #replicaOptions: Partial<ReplicaOptions>;
+  readonly #log: CommandLog;
+  readonly #randomToken: () => string;
+  readonly #conns = new Map<ConnId, NodeConn>();
+  readonly #byKey = new Map<ConnKey, NodeConn>();
+  /** This process's connections per topic, in join order: the fan-out lists. */
+  readonly #localByTopic = new Map<string, ConnId[]>();
+  /** Lobby connections' join deadlines, in insertion (= deadline) order. */
+  readonly #joinDeadlines = new Map<ConnId, number>();
+  #idleCheckAt: number | undefined;
+  /** Leaves announced to local users while the log was away: not announced twice. */
+  readonly #announcedLocally = new Set<ConnKey>();
+  /** Leaves that could not be appended, to append once the log is back. */
+  #unsentLeaves: Command[] = [];
+  #restoreNeeded = false;
+  #out: LocalEffect[] | undefined;
+  /** Fan-out lists handed out in effects of the current call: copied before they change. */
+  readonly #handedOut = new Set<ConnId[]>();
+  /** Where effects of commands applied outside a call go. */
+  onEffects: (effects: LocalEffect[]) => void = () => {};
+
+  constructor(options: NodeOptions, log: CommandLog) {
+    this.processId = options.processId;
+    this.#replicaOptions = options.replica ?? {};
+    this.#replica = new ChatReplica(this.#replicaOptions);
+    this.edge = new ChatEdge(options.edge ?? {});
+    this.#log = log;
+    this.#randomToken = options.randomToken ?? (() => randomBytes(24).toString('base64url'));
+  }
+
+  get replica(): ChatReplica {
+    return this.#replica;
+  }
+
+  /** True in a cluster: figures are then this process's own view. */
+  get clustered(): boolean {
+    return !this.#log.local;
+  }
+
+  /** Unexpired messages of the topics this process's users are in. */
+  localStoredMessages(): number {
+    let count = 0;
+    for (const topic of this.#localByTopic.keys()) count += this.#replica.storedIn(topic);
+    return count;
+  }
+
+  /**
+   * Starts over from a snapshot of the shared state (a new process, or one
+   * whose place in the log is gone). Members of this process that the
+   * snapshot lacks are registered again.
+   */
+  load(snapshot: ReplicaSnapshot): LocalEffect[] {
+    return this.#call(() => {
+      this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
+      this.#localByTopic.clear();
+      for (const c of this.#conns.values()) {
+        const member = this.#replica.memberOf(c.key);
+        if (member !== undefined && member.topic === c.topic) {
+          let list = this.#localByTopic.get(member.topic);
+          if (list === undefined) this.#localByTopic.set(member.topic, (list = []));
+          list.push(c.id);
+        } else if (c.topic !== undefined) {
+          this.#restoreNeeded = true;
+        }
+      }
+      if (this.#restoreNeeded && this.#log.available) this.#restore(true);
+    });
+  }
+
+  // ---- calls from the server ------------------------------------------------------
+
+  connect(id: ConnId, now: number): LocalEffect[] {
+    return this.#call(() => {
+      if (this.#conns.has(id)) return;
+      const c: NodeConn = {
+        id,
+        key: `${this.processId}.${id}`,
+        edge: this.edge.newConn(now),
+        topic: undefined,
+        username: '',
+        token: '',
+        pendingToken: undefined,
+        joinInFlight: false,
+        inFlight: 0,
+        waiting: [],
+        closing: false,
+      };
+      this.#conns.set(id, c);
+      this.#byKey.set(c.key, c);
+      this.#startJoinTimeout(c, now);
+    });
+  }
+
+  receiveText(id: ConnId, text: string, now: number): LocalEffect[] {
+    return this.#call(() => {
+      const c = this.#conns.get(id);
+      if (c === undefined || c.closing) return;
+      const joined = c.topic !== undefined || c.joinInFlight;
+      for (const intent of this.edge.receiveText(c.edge, text, joined, now)) this.#carryOut(c, intent, now);
+      if (c.topic !== undefined) this.#scheduleIdleCheck(now);
+    });
+  }
+
+  receiveBinary(id: ConnId, now: number): LocalEffect[] {
+    return this.#call(() => {
+      const c = this.#conns.get(id);
+      if (c === undefined || c.closing) return;
+      for (const intent of this.edge.receiveBinary(c.edge, now)) this.#carryOut(c, intent, now);
+    });
+  }
+
+  /**
+   * The connection has ended. `why` says whose idea it was: the client's
+   * close frame (`close`), a drop without one (`drop`), or the server
+   * (`server`, for a close the server started).
+   */
+  disconnect(id: ConnId, why: LeaveWhy, detail: string, now: number): LocalEffect[] {
+    return this.#call(() => {
+      const c = this.#conns.get(id);
+      if (c === undefined) return;
+      this.#forget(c);
+      if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, why, detail);
+    });
+  }
+
+  /** Timers: join and idle timeouts, and (one process) the replica's expiry and grace deadlines. */
+  tick(now: number): LocalEffect[] {
+    return this.#call(() => {
+      for (const [id, deadline] of this.#joinDeadlines) {
+        if (deadline > now) break;
+        this.#joinDeadlines.delete(id);
+        const c = this.#conns.get(id);
+        if (c !== undefined && c.topic === undefined && !c.joinInFlight) this.#closeByServer(c, 1008, 'join timeout');
+      }
+      this.#closeIdle(now);
+      const due = this.#replica.nextDeadline();
+      if (this.#log.local && due !== undefined && due <= now) this.#append(undefined, { v: 1, t: 'tick', p: this.processId });
+    });
+  }
+
+  nextDeadline(): number | undefined {
+    let deadline = this.#log.local ? this.#replica.nextDeadline() : undefined;
+    for (const joinDeadline of this.#joinDeadlines.values()) {
+      if (deadline === undefined || joinDeadline < deadline) deadline = joinDeadline;
+      break; // the first is the earliest
+    }
+    if (this.#idleCheckAt !== undefined && (deadline === undefined || this.#idleCheckAt < deadline)) deadline = this.#idleCheckAt;
+    return deadline;
+  }
+
+  /** Connections, and the replica's figures (in a cluster: this process's own view of topics and messages). */
+  stats(now?: number): ReplicaStats & { connections: number; localTopics: number } {
+    // One process: a message past its time is gone even if its timer has not fired yet.
+    if (now !== undefined && this.#log.local) this.#replica.expireMessages(now);
+    return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#localByTopic.size };
+  }
+
+  // ---- calls from the log ---------------------------------------------------------
+
+  /** Applies one command from the log, with its log time. */
+  apply(command: Command, now: number): LocalEffect[] {
+    return this.#call(() => {
+      const own = 'c' in command ? this.#byKey.get(command.c) : undefined;
+      if (own !== undefined && own.inFlight > 0) own.inFlight--;
+      if (own !== undefined && (command.t === 'join' || command.t === 'move')) {
+        own.joinInFlight = false;
+        if (own.pendingToken === command.token) own.pendingToken = undefined;
+      }
+      for (const effect of this.#replica.apply(command, now)) this.#localize(effect, command);
+      if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined) own.token = command.token;
+      if (own !== undefined) this.#flushWaiting(own);
+      if (this.#restoreNeeded && this.#log.available) this.#restore(true);
+    });
+  }
+
+  /**
+   * The log lost its data (or this process starts over): forget the shared
+   * state, then register this process's members again without telling anyone.
+   */
+  reset(): LocalEffect[] {
+    return this.#call(() => {
+      this.#replica = new ChatReplica(this.#replicaOptions);
+      this.#localByTopic.clear();
+      this.#unsentLeaves = [];
+      this.#announcedLocally.clear();
+      this.#restore(false);
+    });
+  }
+
+  /** The log is back: send what could not be sent, and re-register if needed. */
+  resume(): LocalEffect[] {
+    return this.#call(() => {
+      const leaves = this.#unsentLeaves;
+      this.#unsentLeaves = [];
+      for (const command of leaves) this.#append(undefined, command);
+      if (this.#restoreNeeded) this.#restore(true);
+    });
+  }
+
+  /** A graceful stop: one command takes every member of this process out at once. */
+  stop(): LocalEffect[] {
+    return this.#call(() => this.#append(undefined, { v: 1, t: 'stop', p: this.processId }));
+  }
+
+  // ---- intents ----------------------------------------------------------------------
+
+  #carryOut(c: NodeConn, intent: Intent, now: number): void {
+    switch (intent.kind) {
+      case 'reply':
+        this.#reply(c, { kind: 'reply', frame: intent.frame });
+        return;
+      case 'list':
+      case 'who':
+        this.#reply(c, { kind: intent.kind });
+        return;
+      case 'quit':
+        if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, 'quit', 'quit');
+        this.#emit({ type: 'close', conn: c.id, code: 1000, reason: 'quit' });
+        c.closing = true;
+        this.#forget(c);
+        return;
+      case 'close':
+        this.#closeByServer(c, intent.code, intent.reason, intent.detail);
+        return;
+      case 'rate_limited':
+        this.#emit(intent.firstOfRun ? { type: 'event', event: 'rate_limited', conn: c.id, reason: 'first' } : { type: 'event', event: 'rate_limited', conn: c.id });
+        return;
+      case 'command': {
+        const command = intent.command;
+        let token = '';
+        if (command.t === 'join' || command.t === 'move') {
+          token = this.#randomToken();
+          c.pendingToken = token;
+          c.joinInFlight = true;
+          this.#joinDeadlines.delete(c.id);
+        }
+        if (command.t === 'leave' && c.topic === undefined && !c.joinInFlight) {
+          this.#reply(c, { kind: 'reply', frame: errorFrame('not_joined', '/leave needs a topic: join one first') });
+          return;
+        }
+        if (command.t === 'leave') this.#startJoinTimeout(c, now);
+        this.#append(c, toCommand(command, c.key, token));
+        return;
+      }
+    }
+  }
+
+  #append(c: NodeConn | undefined, command: Command): void {
+    if (c !== undefined) c.inFlight++;
+    this.#log.append(command, () => this.#failed(c, command));
+  }
+
+  /** The log refused a command (Redis unavailable): say so, in order, and undo the bookkeeping. */
+  #failed(c: NodeConn | undefined, command: Command): void {
+    const run = (): void => {
+      if (command.t === 'leave' && c !== undefined) this.#leaveLocally(c, command);
+      if (c === undefined || !this.#conns.has(c.id)) return;
+      c.inFlight = Math.max(0, c.inFlight - 1);
+      if (command.t === 'join' || command.t === 'move') {
+        c.joinInFlight = false;
+        c.pendingToken = undefined;
+        if (c.topic === undefined) this.#startJoinTimeout(c, this.#replica.now);
+      }
+      if (command.t !== 'typing' && command.t !== 'leave') {
+        c.waiting.unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
+      }
+      this.#flushWaiting(c);
+    };
+    if (this.#out !== undefined) run();
+    else this.onEffects(this.#call(run));
+  }
+
+  /**
+   * A leave while the log is away: this process's users hear of it at once;
+   * the others when the log is back (the command is kept to send then).
+   */
+  #leaveLocally(c: NodeConn, command: Extract<Command, { t: 'leave' }>): void {
+    const topic = c.topic;
+    if (topic !== undefined) {
+      this.#dropLocal(c.id, topic);
+      this.#announcedLocally.add(c.key);
+      const to = this.#localByTopic.get(topic);
+      if (to !== undefined && to.length > 0) {
+        this.#handedOut.add(to);
+        this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(this.#replica.now)) });
+      }
+      if (command.why === 'leave' && this.#conns.has(c.id)) {
+        this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(this.#replica.now)) });
+      }
+      c.topic = undefined;
+    }
+    this.#unsentLeaves.push(command);
+  }
+
+  #appendLeave(c: NodeConn, why: LeaveWhy, detail: string): void {
+    this.#append(c, { v: 1, t: 'leave', c: c.key, why, detail });
+  }
+
+  #reply(c: NodeConn, item: Waiting): void {
+    if (c.inFlight > 0) c.waiting.push(item);
+    else this.#emitReply(c, item);
+  }
+
+  #flushWaiting(c: NodeConn): void {
+    while (c.inFlight === 0 && c.waiting.length > 0) this.#emitReply(c, c.waiting.shift()!);
+  }
+
+  #emitReply(c: NodeConn, item: Waiting): void {
+    if (!this.#conns.has(c.id)) return;
+    let frame: string | undefined;
+    if (item.kind === 'reply') frame = item.frame;
+    else if (item.kind === 'list') frame = this.#replica.topicsFrame();
+    else frame = this.#replica.usersFrame(c.key) ?? errorFrame('not_joined', '/who needs a topic: join one first');
+    this.#emit({ type: 'send', to: c.id, frame });
+  }
+
+  // ---- effects of the replica ----------------------------------------------------
+
+  #localize(effect: Effect, command: Command): void {
+    switch (effect.type) {
+      case 'send': {
+        const c = this.#byKey.get(effect.to);
+        if (c !== undefined && this.#conns.has(c.id)) this.#emit({ type: 'send', to: c.id, frame: effect.frame });
+        return;
+      }
+      case 'deliver': {
+        if (effect.leaver !== undefined && this.#skipLeave(effect.leaver)) return;
+        const to = this.#localByTopic.get(effect.topic) ?? [];
+        const sender = effect.except === undefined ? undefined : this.#byKey.get(effect.except);
+        const except = sender?.id;
+        let ack: LocalAck | undefined;
+        if (effect.ack !== undefined && sender !== undefined && this.#conns.has(sender.id)) {
+          let remote = 0;
+          for (const [process, count] of effect.ack.othersByProcess) if (process !== this.processId) remote += count;
+          ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };
+        }
+        const reaches = to.length > (except !== undefined && to.includes(except) ? 1 : 0);
+        if (!reaches) {
+          // Nobody here to write to: the ack alone, counting the other processes.
+          if (ack !== undefined) this.#emit({ type: 'send', to: ack.to, frame: ackFrame(ack.id, ack.ref, ack.timestamp, ack.remote) });
+          return;
+        }
+        this.#handedOut.add(to);
+        const broadcast: LocalEffect = { type: 'broadcast', to, except, frame: effect.frame };
+        if (ack !== undefined) broadcast.ack = ack;
+        this.#emit(broadcast);
+        return;
+      }
+      case 'close': {
+        const c = this.#byKey.get(effect.conn);
+        if (c === undefined || !this.#conns.has(c.id)) return;
+        c.topic = undefined;
+        c.closing = true;
+        this.#emit({ type: 'close', conn: c.id, code: effect.code, reason: effect.reason });
+        return;
+      }
+      case 'member':
+        this.#memberChanged(effect, command);
+        return;
+      case 'event': {
+        const c = this.#byKey.get(effect.conn);
+        if (c === undefined) return;
+        const event: LocalEffect = { type: 'event', event: effect.event, conn: c.id, username: effect.username, topic: effect.topic };
+        if (effect.reason !== undefined) event.reason = effect.reason;
+        this.#emit(event);
+        return;
+      }
+      case 'process_down':
+        this.#emit({ type: 'event', event: 'process_down', reason: effect.process, count: effect.members });
+        return;
+    }
+  }
+
+  #memberChanged(effect: Extract<Effect, { type: 'member' }>, command: Command): void {
+    const c = this.#byKey.get(effect.conn);
+    if (c === undefined) return;
+    if (effect.evicted) {
+      // The cluster took this process for dead; its connections are still here.
+      if (this.#conns.has(c.id)) this.#restoreNeeded = true;
+      if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
+      return;
+    }
+    if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
+    c.topic = effect.topic;
+    c.username = effect.username;
+    if (effect.topic === undefined) return;
+    if (!this.#conns.has(c.id)) return;
+    if (command.t === 'restore') c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
+    let list = this.#ownList(effect.topic);
+    if (list === undefined) this.#localByTopic.set(effect.topic, (list = []));
+    list.push(c.id);
+    this.#joinDeadlines.delete(c.id);
+  }
+
+  /** True when a `left` is about a local connection that did not really leave, or was announced already. */
+  #skipLeave(leaver: ConnKey): boolean {
+    if (this.#announcedLocally.delete(leaver)) return true;
+    const c = this.#byKey.get(leaver);
+    return c !== undefined && this.#conns.has(c.id) && c.topic !== undefined && this.#restoreNeeded;
+  }
+
+  #restore(announce: boolean): void {
+    this.#restoreNeeded = false;
+    const members = [];
+    for (const c of this.#conns.values()) {
+      if (c.topic !== undefined && !c.closing) members.push({ c: c.key, topic: c.topic, name: c.username, token: c.token });
+    }
+    if (members.length > 0 || !announce) this.#append(undefined, { v: 1, t: 'restore', p: this.processId, members, announce });
+  }
+
+  // ---- connections ------------------------------------------------------------------
+
+  #closeByServer(c: NodeConn, code: number, reason: string, detail: string = reason): void {
+    if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, 'server', detail);
+    c.closing = true;
+    this.#forget(c);
+    this.#emit({ type: 'close', conn: c.id, code, reason });
+  }
+
+  /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
+  #forget(c: NodeConn): void {
+    this.#conns.delete(c.id);
+    this.#joinDeadlines.delete(c.id);
+    if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
+    // Keep the key until the leave is applied, so its effects still find the connection's record.
+  }
+
+  /** The fan-out list of `topic`, safe to change (a copy if an effect of this call holds it). */
+  #ownList(topic: string): ConnId[] | undefined {
+    let list = this.#localByTopic.get(topic);
+    if (list !== undefined && this.#handedOut.has(list)) {
+      list = list.slice();
+      this.#localByTopic.set(topic, list);
+    }
+    return list;
+  }
+
+  #dropLocal(id: ConnId, topic: string): void {
+    const list = this.#ownList(topic);
+    if (list === undefined) return;
+    const index = list.indexOf(id);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#localByTopic.delete(topic);
+  }
+
+  #startJoinTimeout(c: NodeConn, now: number): void {
+    const deadline = this.edge.joinDeadline(now);
+    if (deadline === undefined) return;
+    // Delete first so re-insertion moves it to the end (deadline order).
+    this.#joinDeadlines.delete(c.id);
+    this.#joinDeadlines.set(c.id, deadline);
+  }
+
+  #scheduleIdleCheck(now: number): void {
+    const timeout = this.edge.options.idleTimeoutMs;
+    if (timeout <= 0) return;
+    const at = now + timeout;
+    if (this.#idleCheckAt === undefined || at < this.#idleCheckAt) this.#idleCheckAt = at;
+  }
+
+  #closeIdle(now: number): void {
+    const timeout = this.edge.options.idleTimeoutMs;
+    if (timeout <= 0 || this.#idleCheckAt === undefined || now < this.#idleCheckAt) return;
+    let earliest = Infinity;
+    for (const c of [...this.#conns.values()]) {
+      if (c.topic === undefined) continue;
+      const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
+      if (deadline <= now) this.#closeByServer(c, 1000, 'idle');
+      else if (deadline < earliest) earliest = deadline;
+    }
+    // Not earlier than the granularity, so a stream of staggered deadlines
+    // cannot make every tick walk every connection.
+    this.#idleCheckAt = earliest === Infinity ? undefined : Math.max(earliest, now + Math.min(IDLE_SCAN_GRANULARITY_MS, timeout));
+  }
+
+  // ---- output ------------------------------------------------------------------------
+
+  #emit(effect: LocalEffect): void {
+    if (this.#out !== undefined) this.#out.push(effect);
+    else this.onEffects([effect]);
+  }
+
+  /** Runs `body` collecting effects; nested calls (the in-memory log applies inside append) share the outer list. */
+  #call(body: () => void): LocalEffect[] {
+    if (this.#out !== undefined) {
+      body();
+      return [];
+    }
+    const out: LocalEffect[] = [];
+    this.#out = out;
+    try {
+      body();
+    } finally {
+      this.#out = undefined;
+      this.#handedOut.clear();
+    }
+    return out;
+  }
+}
