@@ -34,6 +34,10 @@ function atBottom(page: Page): Promise<boolean> {
   return ui.log(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight < 2);
 }
 
+function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth') as Promise<boolean>;
+}
+
 /** Pretends the tab went to the background (or came back): what the page sees when the person switches tabs. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
   // A string, not a function: tsx would add helpers that do not exist in the page.
@@ -188,18 +192,17 @@ describe('the page left open all day', { skip }, () => {
       const item = items.nth(i);
       await item.scrollIntoViewIfNeeded();
       // Reachable: the item itself is what is on screen at its centre (not clipped or covered).
-      const reachable = await item.evaluate((li) => {
+      const reachable = await item.evaluate(`(li) => {
         const box = li.getBoundingClientRect();
         const x = box.left + box.width / 2;
         const y = box.top + box.height / 2;
         if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
         const hit = document.elementFromPoint(x, y);
         return hit !== null && li.contains(hit);
-      });
+      }`);
       assert.equal(reachable, true, `user ${i + 1} (${await item.innerText()}) can be scrolled into view`);
     }
-    const sideways = await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-    assert.equal(sideways, false, 'no horizontal scroll');
+    assert.equal(await scrollsSideways(phone.page), false, 'no horizontal scroll');
 
     // Keyboard: the list can take focus and scroll with the arrow keys.
     assert.equal(await ui.users(phone.page).getAttribute('tabindex'), '0');
@@ -212,7 +215,7 @@ describe('the page left open all day', { skip }, () => {
       await phone.page.setViewportSize({ width: 375, height });
       await eventually(async () => assert.equal(await atBottom(phone.page), true, `pinned at height ${height}`));
     }
-    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth), false);
+    assert.equal(await scrollsSideways(phone.page), false);
   });
 
   it('a lobby left open longer than the join timeout stays quiet and usable', TEST_TIMEOUT, async () => {
@@ -230,18 +233,18 @@ describe('the page left open all day', { skip }, () => {
     });
     await page.page.goto(`${strict.http}/`);
     // Every status text the page shows, as it changes.
-    await page.page.evaluate(() => {
+    await page.page.evaluate(`(() => {
       const status = document.querySelector('[role=status]');
-      const seen: string[] = [status?.textContent ?? ''];
-      (window as unknown as { statusTexts: string[] }).statusTexts = seen;
-      if (status) new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
-    });
+      const seen = [status.textContent];
+      window.statusTexts = seen;
+      new MutationObserver(() => seen.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+    })()`);
     // Two topic-list refreshes apart: well past the 1 s join timeout.
     const item = ui.topics(page.page).getByRole('listitem').filter({ hasText: 'quiet-topic' });
     await item.waitFor();
     await eventually(async () => assert.ok(closed >= 2, `sockets opened ${sockets}, closed ${closed}`), 15_000);
 
-    const texts = await page.page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+    const texts = (await page.page.evaluate('window.statusTexts')) as string[];
     for (const text of texts) assert.doesNotMatch(text, /offline|disconnect|unreachable|\bconnected\b/i, `status: ${JSON.stringify(texts)}`);
     assert.equal(strict.log.filter((line) => /join timeout/.test(line)).length, 0, `the server never timed the page out:\n${strict.log.join('\n')}`);
 
