@@ -42,16 +42,8 @@ const report = (event) => (error) => {
 process.on('uncaughtException', report('uncaught_exception'));
 process.on('unhandledRejection', report('unhandled_rejection'));
 
-try {
-  const address = await chat.listen();
-  const scheme = options.tlsCert ? 'https' : 'http';
-  const host = address.family === 'IPv6' ? (address.address === '::' ? 'localhost' : `[${address.address}]`) : address.address === '0.0.0.0' ? 'localhost' : address.address;
-  logger.info('listening', { url: `${scheme}://${host}:${address.port}/`, ws: `${scheme === 'https' ? 'wss' : 'ws'}://${host}:${address.port}/ws` });
-} catch (error) {
-  logger.error('listen_failed', { code: error.code, port: options.port });
-  process.exit(1);
-}
-
+// Signal handlers before listening: a signal that comes as soon as the
+// `listening` line is out must find them in place.
 let stopping = false;
 const stop = async (signal) => {
   if (stopping) return;
@@ -68,3 +60,14 @@ const stop = async (signal) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+try {
+  const address = await chat.listen();
+  const scheme = options.tlsCert ? 'https' : 'http';
+  const host = address.family === 'IPv6' ? (address.address === '::' ? 'localhost' : `[${address.address}]`) : address.address === '0.0.0.0' ? 'localhost' : address.address;
+  logger.info('listening', { url: `${scheme}://${host}:${address.port}/`, ws: `${scheme === 'https' ? 'wss' : 'ws'}://${host}:${address.port}/ws` });
+} catch (error) {
+  logger.error('listen_failed', { code: error.code, port: options.port });
+  process.exit(1);
+}
+

@@ -26,12 +26,12 @@ export function route(context: RouteContext, req: IncomingMessage, res: ServerRe
     if (!readOnly) return plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     if (pathname === '/healthz') {
       const body = JSON.stringify({ status: 'ok', ...context.health() });
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     const body = context.metrics.render();
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startChatServer } from '../helpers/chat-server.ts';
-import { wsClient } from '../helpers/chat-client.ts';
+import { wsClient, type ChatTestClient } from '../helpers/chat-client.ts';
 import { openRaw, rawRequest, statusOf, type RawSocket } from './raw-http.ts';
 
 const T = { timeout: 20_000 };
@@ -90,7 +90,7 @@ describe('plain HTTP limits', () => {
   it('upgraded WebSocket connections do not hold plain HTTP slots', T, async (t) => {
     const server = await startChatServer({ maxHttpConnectionsPerIp: 1 });
     t.after(() => server.stop());
-    const clients = [];
+    const clients: ChatTestClient[] = [];
     for (let i = 0; i < 4; i++) clients.push(await wsClient(server.url));
     t.after(() => clients.forEach((c) => c.close()));
     assert.equal(statusOf(await rawRequest(server.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')), 200);
