@@ -110,28 +110,5 @@ function stripPort(hop: string): string {
   return hop;
 }
 
-/**
- * The key a per-address cap counts under: an IPv4 address, or the /64 of an
- * IPv6 one (one subscriber usually gets a whole /64, so single addresses
- * would let one client take thousands of slots).
- */
-export function addressGroup(address: string): string {
-  const plain = plainAddress(address);
-  if (isIP(plain) !== 6) return plain;
-  return `${expandIpv6(plain).slice(0, 4).join(':')}::/64`;
-}
-
-function expandIpv6(address: string): string[] {
-  let text = address;
-  // A trailing dotted quad (::ffff:1.2.3.4 forms other than the plain mapping) → two hextets.
-  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (quad) {
-    const [a, b, c, d] = quad.slice(1).map(Number) as [number, number, number, number];
-    text = text.slice(0, quad.index) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const zeros = tail === undefined ? [] : new Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((h) => (h.replace(/^0+(?=.)/, '') || '0'));
-}
+/** The key a per-address cap counts under (IPv6 by /64): the WebSocket library's rule, shared. */
+export { addressGroup } from '../websocket/address.ts';
