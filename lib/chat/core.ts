@@ -497,7 +497,8 @@ export class ChatReplica {
     const set = this.#byProcess.get(process);
     if (set === undefined) return;
     out.push({ type: 'process_down', process, members: set.size });
-    for (const member of [...set]) {
+    // In connection order, not set order: a replica restored from a snapshot must do the same.
+    for (const member of [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0))) {
       this.#tokens.end(member.conn, false, this.#now);
       out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username, evicted });
       this.#removeMember(member);

@@ -51,11 +51,12 @@ export class TopicHistory {
 
   /**
    * True when a client that has seen every message up to `since` misses
-   * nothing by taking `framesAfter(since)`: the topic existed before `since`
-   * was issued, and none of its messages above `since` is gone.
+   * nothing by taking `framesAfter(since)`: this incarnation of the topic
+   * existed before message `since` was accepted (it was created when the last
+   * id issued was below `since`), and none of its messages above `since` is gone.
    */
   isCompleteAfter(since: number): boolean {
-    return this.createdAfterId <= since && this.goneUpToId <= since;
+    return this.createdAfterId < since && this.goneUpToId <= since;
   }
 }
 
