@@ -192,14 +192,15 @@ describe('the page left open all day', { skip }, () => {
       const item = items.nth(i);
       await item.scrollIntoViewIfNeeded();
       // Reachable: the item itself is what is on screen at its centre (not clipped or covered).
-      const reachable = await item.evaluate(`(li) => {
+      const reachable = await phone.page.evaluate(`(() => {
+        const li = document.querySelector('[aria-label="Users"]').children[${i}];
         const box = li.getBoundingClientRect();
         const x = box.left + box.width / 2;
         const y = box.top + box.height / 2;
         if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
         const hit = document.elementFromPoint(x, y);
         return hit !== null && li.contains(hit);
-      }`);
+      })()`);
       assert.equal(reachable, true, `user ${i + 1} (${await item.innerText()}) can be scrolled into view`);
     }
     assert.equal(await scrollsSideways(phone.page), false, 'no horizontal scroll');
