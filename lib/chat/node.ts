@@ -357,7 +357,8 @@ export class ChatNode {
       if (command.t === 'join' || command.t === 'move') {
         c.joinInFlight = false;
         c.pendingToken = undefined;
-        if (c.topic === undefined) this.#startJoinTimeout(c, this.#replica.now);
+        // The join timeout runs again from the refused join (the frame's time, not the log's).
+        if (c.topic === undefined) this.#startJoinTimeout(c, c.edge.lastActivity);
       }
       if (command.t !== 'typing' && command.t !== 'leave') {
         c.waiting.unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
@@ -380,10 +381,10 @@ export class ChatNode {
       const to = this.#localByTopic.get(topic);
       if (to !== undefined && to.length > 0) {
         this.#handedOut.add(to);
-        this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(this.#replica.now)) });
+        this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
       }
       if (command.why === 'leave' && this.#conns.has(c.id)) {
-        this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(this.#replica.now)) });
+        this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
       }
       c.topic = undefined;
     }

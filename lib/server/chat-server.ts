@@ -51,6 +51,7 @@ export function createChatServer(options: ServerOptions, logger: Logger, webRoot
   const sockets = new WebSocketServer(socketOptions(options, '/ws', front.allowOrigin, front.clientAddress)).attach(front.http);
   front.watch(sockets);
   ({ service, redis } = startService(options, logger, sockets, front.metrics));
+  if (redis !== undefined) registerClusterMetrics(front.metrics, redis, service);
 
   return {
     http: front.http,
@@ -150,6 +151,16 @@ async function stopService(service: ChatService, redis: RedisLog | undefined, so
   clearTimeout(timeout);
   for (const connection of sockets.connections) connection.terminate();
   await redis?.close();
+}
+
+/** What an operator of a cluster watches: Redis up, processes seen, how fresh the applied log is. */
+function registerClusterMetrics(metrics: ServerMetrics, redis: RedisLog, service: ChatService): void {
+  const registry = metrics.registry;
+  registry.gauge('chat_redis_up', '1 while connected to Redis, reading the log and registered (own heartbeats come back), else 0.', () => (redis.healthy ? 1 : 0));
+  registry.gauge('chat_cluster_processes', 'Live processes of the cluster seen in the log.', () => service.node.replica.stats().processes);
+  registry.gauge('chat_log_last_applied_age_seconds', 'Age of the newest log entry applied (grows if delivery silently stops).', () => redis.lastAppliedAgeMs() / 1000);
+  registry.counter('chat_log_commands_applied_total', 'Log entries applied to this replica.', () => redis.applied);
+  registry.counter('chat_redis_reconnects_total', 'Reconnection attempts to Redis.', () => redis.reconnects);
 }
 
 /** /healthz and /metrics figures: one process's own view in a cluster (the contract's rule). */
