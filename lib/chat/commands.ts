@@ -42,9 +42,9 @@ export type Command =
   /** The member leaves its topic; `detail` is for the log only. */
   | { v: 1; t: 'leave'; c: ConnKey; why: LeaveWhy; detail: string }
   /** A chat message, checked at the edge. */
-  | { v: 1; t: 'say'; c: ConnKey; text: string; ref?: Ref; ttl: number }
-  /** `/dm` with its raw arguments (the recipient is found at apply time). */
-  | { v: 1; t: 'dm'; c: ConnKey; args: string; ref?: Ref }
+  | { v: 1; t: 'say'; c: ConnKey; text: string; ref?: Ref; ttl: number; n?: number }
+  /** `/dm` with its raw arguments (the recipient is found at apply time). `n` numbers a connection's writes. */
+  | { v: 1; t: 'dm'; c: ConnKey; args: string; ref?: Ref; n?: number }
   | { v: 1; t: 'typing'; c: ConnKey }
   /** Time passes; in a cluster also a process's heartbeat. */
   | { v: 1; t: 'tick'; p: string }

@@ -168,6 +168,11 @@ export class ChatReplica {
     return out;
   }
 
+  /** Every member (for comparing with a later state). */
+  members(): { conn: ConnKey; topic: string; username: string }[] {
+    return [...this.#members.values()].map((m) => ({ conn: m.conn, topic: m.topic.name, username: m.username }));
+  }
+
   /** Members of `process` (for re-registering them). */
   membersOf(process: string): { conn: ConnKey; topic: string; username: string }[] {
     const set = this.#byProcess.get(process);

@@ -14,7 +14,7 @@
  * log delivers later, handed to `onEffects`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Command, ConnKey, LeaveWhy } from './commands.ts';
+import { processOf, type Command, type ConnKey, type LeaveWhy } from './commands.ts';
 import { ChatReplica, type Effect, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
 import { ChatEdge, toCommand, type EdgeConn, type EdgeOptions, type Intent } from './edge.ts';
 import { ackFrame, errorFrame, leftFrame } from './frames.ts';
@@ -89,6 +89,8 @@ interface NodeConn {
 
 type Waiting = { kind: 'reply'; frame: string } | { kind: 'list' } | { kind: 'who' };
 
+/** Log time after a reset before unregistered members are announced as gone. */
+const RECONCILE_AFTER_MS = 3000;
 /** Idle scans run at most this often (each scan walks every connection). */
 const IDLE_SCAN_GRANULARITY_MS = 1000;
 
@@ -111,6 +113,13 @@ export class ChatNode {
   /** Leaves that could not be appended, to append once the log is back. */
   #unsentLeaves: Command[] = [];
   #restoreNeeded = false;
+  /** Numbers of this process's writes that were reported `unavailable`. */
+  readonly #refused = new Set<number>();
+  #writes = 0;
+  /** While applying a refused write: its sender gets no ack. */
+  #noAckFor: ConnKey | undefined;
+  /** After the log lost its data: who to announce as gone once the others have registered again. */
+  #reconcile: { previous: { conn: ConnKey; topic: string; username: string }[]; after: number | undefined } | undefined;
   #out: LocalEffect[] | undefined;
   /** Fan-out lists handed out in effects of the current call: copied before they change. */
   readonly #handedOut = new Set<ConnId[]>();
@@ -264,10 +273,13 @@ export class ChatNode {
         own.joinInFlight = false;
         if (own.pendingToken === command.token) own.pendingToken = undefined;
       }
+      this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && command.n !== undefined && this.#refused.delete(command.n) ? own.key : undefined;
       for (const effect of this.#replica.apply(command, now)) this.#localize(effect, command);
+      this.#noAckFor = undefined;
       if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined) own.token = command.token;
       if (own !== undefined) this.#flushWaiting(own);
       if (this.#restoreNeeded && this.#log.available) this.#restore(true);
+      if (this.#reconcile !== undefined) this.#announceUnrestored(now);
     });
   }
 
@@ -277,6 +289,9 @@ export class ChatNode {
    */
   reset(): LocalEffect[] {
     return this.#call(() => {
+      // Members of other processes as we knew them: those nobody registers again left meanwhile.
+      const previous = this.#replica.members().filter((m) => processOf(m.conn) !== this.processId);
+      this.#reconcile = { previous, after: undefined };
       this.#replica = new ChatReplica(this.#replicaOptions);
       this.#localByTopic.clear();
       this.#unsentLeaves = [];
@@ -345,11 +360,14 @@ export class ChatNode {
 
   #append(c: NodeConn | undefined, command: Command): void {
     if (c !== undefined) c.inFlight++;
+    if (command.t === 'say' || command.t === 'dm') command.n = ++this.#writes;
     this.#log.append(command, () => this.#failed(c, command));
   }
 
   /** The log refused a command (Redis unavailable): say so, in order, and undo the bookkeeping. */
   #failed(c: NodeConn | undefined, command: Command): void {
+    // Told `unavailable`, the client must never see an ack for it (it may still arrive, at most once).
+    if ((command.t === 'say' || command.t === 'dm') && command.n !== undefined) this.#refused.add(command.n);
     const run = (): void => {
       if (command.t === 'leave' && c !== undefined) this.#leaveLocally(c, command);
       if (c === undefined || !this.#conns.has(c.id)) return;
@@ -391,6 +409,25 @@ export class ChatNode {
     this.#unsentLeaves.push(command);
   }
 
+  /**
+   * Some log time after a reset (every live process has registered its
+   * members again by then), members of other processes that nobody
+   * registered left during the outage: tell this process's users.
+   */
+  #announceUnrestored(now: number): void {
+    const reconcile = this.#reconcile!;
+    if (reconcile.after === undefined) reconcile.after = now + RECONCILE_AFTER_MS;
+    if (now < reconcile.after) return;
+    this.#reconcile = undefined;
+    for (const gone of reconcile.previous) {
+      if (this.#replica.memberOf(gone.conn) !== undefined) continue;
+      const to = this.#localByTopic.get(gone.topic);
+      if (to === undefined || to.length === 0) continue;
+      this.#handedOut.add(to);
+      this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(gone.username, gone.topic, seconds(now)) });
+    }
+  }
+
   #appendLeave(c: NodeConn, why: LeaveWhy, detail: string): void {
     this.#append(c, { v: 1, t: 'leave', c: c.key, why, detail });
   }
@@ -418,6 +455,7 @@ export class ChatNode {
   #localize(effect: Effect, command: Command): void {
     switch (effect.type) {
       case 'send': {
+        if (effect.to === this.#noAckFor && effect.frame.startsWith('{"type":"ack"')) return;
         const c = this.#byKey.get(effect.to);
         if (c !== undefined && this.#conns.has(c.id)) this.#emit({ type: 'send', to: c.id, frame: effect.frame });
         return;
@@ -428,7 +466,7 @@ export class ChatNode {
         const sender = effect.except === undefined ? undefined : this.#byKey.get(effect.except);
         const except = sender?.id;
         let ack: LocalAck | undefined;
-        if (effect.ack !== undefined && sender !== undefined && this.#conns.has(sender.id)) {
+        if (effect.ack !== undefined && sender !== undefined && this.#conns.has(sender.id) && sender.key !== this.#noAckFor) {
           let remote = 0;
           for (const [process, count] of effect.ack.othersByProcess) if (process !== this.processId) remote += count;
           ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };

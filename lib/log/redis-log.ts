@@ -54,6 +54,8 @@ export class RedisLog implements CommandLog {
   #heartbeat: NodeJS.Timeout | undefined;
   #lastSnapshotAt = 0;
   #syncing: Promise<void> | undefined;
+  /** False from a disconnect until the epoch of the Redis we reached is checked. */
+  #synced = false;
   /** Commands applied and reconnects, for /metrics. */
   applied = 0;
   reconnects = 0;
@@ -68,8 +70,9 @@ export class RedisLog implements CommandLog {
     this.#reader = new RedisConnection(this.address, { ...options, pingIntervalMs: 0 });
   }
 
+  /** Appends can succeed: connected, and the epoch of this connection's Redis is known. */
   get available(): boolean {
-    return this.#commands.isReady && this.#epoch !== undefined && this.#syncing === undefined;
+    return this.#commands.isReady && this.#synced;
   }
 
   /** Connected, reading, and registered: this process's own heartbeats come back. */
@@ -126,6 +129,7 @@ export class RedisLog implements CommandLog {
   // ---- connection state ----------------------------------------------------------
 
   #onDown(error: Error): void {
+    this.#synced = false;
     if (this.#wasHealthy || this.#epoch !== undefined) this.#logger.warn('redis_down', { error: error.message });
     this.#wasHealthy = false;
   }
@@ -152,6 +156,7 @@ export class RedisLog implements CommandLog {
       this.#logger.warn('redis_data_lost', { epoch });
       this.#epoch = epoch;
       this.#lastId = '0-0';
+      this.#synced = true;
       this.#service?.run(this.#service.node.reset());
       return;
     }
@@ -159,6 +164,7 @@ export class RedisLog implements CommandLog {
       const raw = await this.#commands.command(['GET', SNAPSHOT]);
       const snapshot = typeof raw === 'string' ? (JSON.parse(raw) as StoredSnapshot) : undefined;
       this.#epoch = epoch;
+      this.#synced = true;
       if (snapshot !== undefined && snapshot.epoch === epoch) {
         this.#lastId = snapshot.id;
         this.#service?.run(this.#service.node.load(snapshot.state));
@@ -167,6 +173,7 @@ export class RedisLog implements CommandLog {
         this.#service?.run(this.#service.node.reset());
       }
     }
+    this.#synced = true;
   }
 
   /** True when entries after our last one were trimmed before we read them. */
