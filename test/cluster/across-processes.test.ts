@@ -9,7 +9,6 @@ import { join, type ChatTestClient, type Frame } from '../helpers/chat-client.ts
 import { clientPool, eventually, framesUntil, listCounts, startCluster, who, type Cluster, type ServerProcess } from '../helpers/cluster.ts';
 
 const T = { timeout: 20_000 };
-const pending = { todo: 'cluster not landed' };
 
 const messages = (client: ChatTestClient): Frame[] => client.frames.filter((f) => f.type === 'message');
 
@@ -28,7 +27,7 @@ describe('cluster: one chat across three processes', () => {
     if (started) await (await started.catch(() => undefined))?.stop();
   });
 
-  it('broadcast reaches every other connection of the topic on every process within 1 s, never the sender or another topic', { ...T, ...pending }, async () => {
+  it('broadcast reaches every other connection of the topic on every process within 1 s, never the sender or another topic', T, async () => {
     const [p1, p2, p3] = await cluster();
     const a = await pool.open(p1);
     const b = await pool.open(p2);
@@ -61,7 +60,7 @@ describe('cluster: one chat across three processes', () => {
     assert.equal(elsewhere2.frames.some((f) => f.message === 'hello everywhere' || f.message === 'back to a'), false);
   });
 
-  it('order: every connection gets the topic messages in increasing id order, one conversation, each sender in send order', { ...T, ...pending }, async () => {
+  it('order: every connection gets the topic messages in increasing id order, one conversation, each sender in send order', T, async () => {
     const processes = await cluster();
     const perSender = 40;
     const senders = await Promise.all(processes.map((p) => pool.open(p)));
@@ -92,7 +91,7 @@ describe('cluster: one chat across three processes', () => {
     }
   });
 
-  it('ack recipients count the other connections of the topic on every process', { ...T, ...pending }, async () => {
+  it('ack recipients count the other connections of the topic on every process', T, async () => {
     const [p1, p2, p3] = await cluster();
     const [a, b, c, d, e] = await Promise.all([p1, p1, p2, p3, p3].map((p) => pool.open(p)));
     for (const [client, name] of [[a, 'a'], [b, 'b'], [c, 'c'], [d, 'd'], [e, 'e']] as const) await join(client!, name, 'recipients');
@@ -108,7 +107,7 @@ describe('cluster: one chat across three processes', () => {
     assert.equal((await a!.next('ack')).recipients, 3);
   });
 
-  it('presence: joined, left (close, /quit, /leave, /join, drop) and typing reach every process', { ...T, ...pending }, async () => {
+  it('presence: joined, left (close, /quit, /leave, /join, drop) and typing reach every process', T, async () => {
     const [p1, p2, p3] = await cluster();
     const watcher = await pool.open(p1);
     await join(watcher, 'watcher', 'presence');
@@ -142,7 +141,7 @@ describe('cluster: one chat across three processes', () => {
     }
   });
 
-  it('/who lists users of every process no later than their joined, and drops them no later than their left', { ...T, ...pending }, async () => {
+  it('/who lists users of every process no later than their joined, and drops them no later than their left', T, async () => {
     const [p1, p2, p3] = await cluster();
     const asker = await pool.open(p1);
     await join(asker, 'asker', 'who');
@@ -160,7 +159,7 @@ describe('cluster: one chat across three processes', () => {
     assert.deepEqual(await who(asker), ['asker', 'xavier']);
   });
 
-  it('/list shows topics of every process with cluster-wide counts, before and after joining, within 1 s', { ...T, ...pending }, async () => {
+  it('/list shows topics of every process with cluster-wide counts, before and after joining, within 1 s', T, async () => {
     const [p1, p2, p3] = await cluster();
     const lobby = await pool.open(p3);
     const u = await pool.open(p1);
@@ -189,7 +188,7 @@ describe('cluster: one chat across three processes', () => {
     await countsAre(w, { 'list-a': 0, 'list-b': 2 });
   });
 
-  it('/dm reaches a user of the topic on another process; a name on no process gets user_not_found', { ...T, ...pending }, async () => {
+  it('/dm reaches a user of the topic on another process; a name on no process gets user_not_found', T, async () => {
     const [p1, p2, p3] = await cluster();
     const [a, b, c, outsider] = await Promise.all([p1, p2, p3, p2].map((p) => pool.open(p)));
     await join(a!, 'ana', 'dms');
@@ -217,7 +216,7 @@ describe('cluster: one chat across three processes', () => {
     assert.equal(outsider!.frames.some((f) => f.type === 'dm'), false);
   });
 
-  it('ids: one counter for the cluster; a message accepted after another one was acked has a higher id', { ...T, ...pending }, async () => {
+  it('ids: one counter for the cluster; a message accepted after another one was acked has a higher id', T, async () => {
     const processes = await cluster();
     // Pairs (i, i + 3) in three topics, each pair spread over two processes.
     const clients = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => pool.open(processes[Math.floor(i / 2) % 3]!)));

@@ -11,7 +11,6 @@ import { clientPool, eventually, framesUntil, listCounts, seededRandom, startClu
 import { rawCommand } from '../helpers/redis-server.ts';
 
 const T = { timeout: 30_000 };
-const pending = { todo: 'cluster not landed' };
 
 const messageIds = (frames: Frame[]): number[] => frames.filter((f) => f.type === 'message').map((f) => f.id as number);
 
@@ -28,7 +27,7 @@ describe('cluster: names, welcome and history', () => {
     for (const started of starts.values()) await (await started.catch(() => undefined))?.stop();
   });
 
-  it('dedups names case-insensitively against every process, also for /join', { ...T, ...pending }, async () => {
+  it('dedups names case-insensitively against every process, also for /join', T, async () => {
     const [p1, p2, p3] = await three();
     const [a, b, c, mover] = await Promise.all([p1!, p2!, p3!, p1!].map((p) => pool.open(p)));
     assert.equal((await join(a!, 'alice', 'dedup')).username, 'alice');
@@ -41,7 +40,7 @@ describe('cluster: names, welcome and history', () => {
     assert.deepEqual([...(welcome.users as string[])].sort(), ['ALICE#2', 'Alice#3', 'alice', 'alice#4']);
   });
 
-  it('no two connections ever hold one name: joins of the same name at the same moment on every process, many rounds', { ...T, ...pending }, async (t) => {
+  it('no two connections ever hold one name: joins of the same name at the same moment on every process, many rounds', T, async (t) => {
     const processes = await three();
     const random = seededRandom(11);
     t.diagnostic(`seed ${random.seed} (SEED=random for a new one)`);
@@ -63,7 +62,7 @@ describe('cluster: names, welcome and history', () => {
     }
   });
 
-  it('welcome lists every user of the topic and the history from every process, oldest first, in message shape', { ...T, ...pending }, async () => {
+  it('welcome lists every user of the topic and the history from every process, oldest first, in message shape', T, async () => {
     const [p1, p2, p3] = await three();
     const a = await pool.open(p1!);
     const b = await pool.open(p2!);
@@ -85,7 +84,7 @@ describe('cluster: names, welcome and history', () => {
     assert.deepEqual(history.map((m) => m.timestamp), [ack1.timestamp, ack2.timestamp]);
   });
 
-  it('history exactly once: messages sent while joins are in flight arrive in history or live, never both, never neither', { ...T, ...pending }, async (t) => {
+  it('history exactly once: messages sent while joins are in flight arrive in history or live, never both, never neither', T, async (t) => {
     const [p1, p2, p3] = await three();
     const random = seededRandom(23);
     t.diagnostic(`seed ${random.seed}`);
@@ -118,7 +117,7 @@ describe('cluster: names, welcome and history', () => {
     }
   });
 
-  it('an emptied topic leaves /list everywhere within 1 s; a later joiner on another process gets an empty history; no key of it stays in Redis', { ...T, ...pending }, async () => {
+  it('an emptied topic leaves /list everywhere within 1 s; a later joiner on another process gets an empty history; no key of it stays in Redis', T, async () => {
     const c = await cluster('main');
     const [p1, p2, p3] = c.processes;
     const a = await pool.open(p1!);
@@ -140,7 +139,7 @@ describe('cluster: names, welcome and history', () => {
     });
   });
 
-  it('expiry: a message leaves history on every process --message-ttl seconds after it was accepted', { ...T, ...pending }, async () => {
+  it('expiry: a message leaves history on every process --message-ttl seconds after it was accepted', T, async () => {
     const [p1, p2, p3] = (await cluster('ttl', ['--message-ttl', '1'])).processes;
     const writer = await pool.open(p1!);
     const reader = await pool.open(p2!);

@@ -11,7 +11,6 @@ import { clientPool, closedWithin, eventually, framesUntil, listCounts, startClu
 import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.ts';
 
 const T = { timeout: 45_000 };
-const pending = { todo: 'cluster not landed' };
 
 const leftNames = (client: ChatTestClient): string[] => client.frames.filter((f) => f.type === 'left').map((f) => f.username as string);
 const joinedNames = (client: ChatTestClient): string[] => client.frames.filter((f) => f.type === 'joined').map((f) => f.username as string);
@@ -31,7 +30,7 @@ describe('cluster: processes that stop', { concurrency: true }, () => {
     await Promise.all(relays.map((r) => r.close()));
   });
 
-  it('SIGTERM: close 1001 and exit 0 within 5 s; the others send left within 2 s and the names are free', { ...T, ...pending }, async () => {
+  it('SIGTERM: close 1001 and exit 0 within 5 s; the others send left within 2 s and the names are free', T, async () => {
     const { processes: [p1, p2] } = await start(2);
     const alice = await pool.open(p1!);
     const solo = await pool.open(p1!);
@@ -55,7 +54,7 @@ describe('cluster: processes that stop', { concurrency: true }, () => {
     await eventually('the stopped process topic left /list', 1500, async () => !('term-only-on-p1' in (await listCounts(bob))));
   });
 
-  it('SIGKILL: left for its users within 10 s, names free, /list updated, surviving connections undisturbed', { ...T, ...pending }, async () => {
+  it('SIGKILL: left for its users within 10 s, names free, /list updated, surviving connections undisturbed', T, async () => {
     const { processes: [p1, p2, victim] } = await start(3);
     const [s1, s2, calm1, calm2] = await Promise.all([p1!, p2!, p1!, p2!].map((p) => pool.open(p)));
     const [v1, v2] = await Promise.all([victim!, victim!].map((p) => pool.open(p)));
@@ -94,7 +93,7 @@ describe('cluster: processes that stop', { concurrency: true }, () => {
     assert.deepEqual(joinedNames(calm2!), []);
   });
 
-  it('a process cut off from Redis: others send left within 10 s; it keeps its connections; healed, it registers again and a user whose name was taken gets 1012', { ...T, ...pending }, async () => {
+  it('a process cut off from Redis: others send left within 10 s; it keeps its connections; healed, it registers again and a user whose name was taken gets 1012', T, async () => {
     const cluster = await start(2);
     const [p1, p2] = cluster.processes;
     const relay = await startTcpRelay(cluster.redis.port);

@@ -8,7 +8,6 @@ import { join, type Frame } from '../helpers/chat-client.ts';
 import { clientPool, framesUntil, startCluster, who, type Cluster, type ServerProcess } from '../helpers/cluster.ts';
 
 const T = { timeout: 20_000 };
-const pending = { todo: 'cluster not landed' };
 
 describe('cluster: resuming through another process', () => {
   const pool = clientPool();
@@ -22,7 +21,7 @@ describe('cluster: resuming through another process', () => {
     if (started) await (await started.catch(() => undefined))?.stop();
   });
 
-  it('after a drop, the token and since work on another process: same name, exactly the missed messages', { ...T, ...pending }, async () => {
+  it('after a drop, the token and since work on another process: same name, exactly the missed messages', T, async () => {
     const [p1, p2, p3] = await cluster();
     const alice = await pool.open(p1!);
     const bob = await pool.open(p3!);
@@ -57,7 +56,7 @@ describe('cluster: resuming through another process', () => {
     assert.equal(normal.username, 'alice#2');
   });
 
-  it('while the old connection is still open: the new one on another process takes its place, the old gets 4000, nobody sees left or joined', { ...T, ...pending }, async () => {
+  it('while the old connection is still open: the new one on another process takes its place, the old gets 4000, nobody sees left or joined', T, async () => {
     const [p1, p2, p3] = await cluster();
     const old = await pool.open(p1!);
     const bob = await pool.open(p3!);
@@ -82,7 +81,7 @@ describe('cluster: resuming through another process', () => {
     assert.deepEqual(presence, [], 'no left and no joined');
   });
 
-  it('a token for another topic is no error: a normal join with resumed false', { ...T, ...pending }, async () => {
+  it('a token for another topic is no error: a normal join with resumed false', T, async () => {
     const [p1, p2] = await cluster();
     const a = await pool.open(p1!);
     const first = await join(a, 'carol', 'resume-topic-a');

@@ -11,10 +11,9 @@ import { describe, it } from 'node:test';
 import { startRedis } from '../helpers/redis-server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const pending = { todo: 'cluster not landed' };
 
 describe('cluster: the single-process chat tests against one process of a cluster', () => {
-  it('test/integration/chat-server.test.ts passes with CHAT_TEST_REDIS_URL set', { timeout: 90_000, ...pending }, async () => {
+  it('test/integration/chat-server.test.ts passes with CHAT_TEST_REDIS_URL set', { timeout: 90_000 }, async () => {
     const redis = await startRedis();
     try {
       // Without the parent's NODE_TEST_CONTEXT, or the child's runner skips its files.
