@@ -76,7 +76,7 @@ test('the package resolves its own exports (wschat/server, wschat/chat, wschat/w
   const expected: [string, string][] = [
     ['wschat', 'WebSocketServer'],
     ['wschat/server', 'createChatServer'],
-    ['wschat/chat', 'ChatCore'],
+    ['wschat/chat', 'ChatReplica'],
     ['wschat/websocket', 'connect'],
     ['wschat/wire', 'ChatCloseCode'],
   ];
