@@ -12,6 +12,12 @@ export interface EchoServerOptions {
     maxMessageSize?: number;
     /** Default 131,072: well past the 65,536 fragments a suite may send. */
     maxFragments?: number;
+    /**
+     * Accept permessage-deflate when a client offers it (default true). The
+     * echo server compresses every reply on such a connection (threshold 0),
+     * so a suite exercises the compressor at every message size.
+     */
+    perMessageDeflate?: boolean;
 }
 export interface EchoServer {
     server: Server;

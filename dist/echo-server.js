@@ -22,6 +22,7 @@ export async function startEchoServer(options = {}) {
     const sockets = new WebSocketServer({
         maxMessageSize: options.maxMessageSize ?? 16 * 1024 * 1024,
         maxFragments: options.maxFragments ?? 131_072,
+        perMessageDeflate: options.perMessageDeflate === false ? false : { threshold: 0 },
     }).attach(server);
     sockets.on('connection', (connection) => {
         connection.on('message', (data) => connection.send(data));

@@ -1,637 +1,546 @@
 /**
- * The chat state machine: topics, members, stored messages, timeouts and
- * rate limits. Pure: no sockets, no timers, no clock. Every call takes the
- * current time `now` (milliseconds) and returns the effects the server must
- * carry out, in the order the frames must be written.
+ * The chat replica: the state every process of a cluster must share (topics,
+ * members, names, history, ids, resume tokens, which processes are alive)
+ * and the rules that change it. `apply(command, now)` is the only way in:
+ * pure, no sockets, no timers, no clock, no randomness. The time comes with
+ * each command (from the log), ids are derived from it, and the effects come
+ * out addressed to connections (`<process>.<n>`) or to a topic. Every
+ * process applies the same commands in the same order and so computes the
+ * same state; each carries out only the effects for its own connections.
  *
- * `now` is assumed never to decrease between calls; the deadline queues
- * rely on it (they are kept in insertion order, which is deadline order).
+ * What belongs to one connection (parsing, rate limits, timers, the lobby)
+ * is not here: see edge.ts.
  */
+import { processOf } from "./commands.js";
+import { ackFrame, dmFrame, errorFrame, joinedFrame, leftFrame, messageFrameFromJson, topicsFrame, typingFrame, usersFrame, welcomeFrame } from "./frames.js";
+import { MessageStore } from "./history.js";
+import { TokenBook } from "./resume.js";
+import { Topic, findDmTarget } from "./rooms.js";
+import { checkMessageText } from "./validate.js";
 import { Queue } from "./queue.js";
-import { checkMessageText, isValidRef, nameKey, normalizeTopic, normalizeUsername, parseClientFrame, } from "./validate.js";
-import { ackFrame, dmFrame, errorFrame, helpFrame, joinedFrame, leftFrame, messageFrameFromJson, topicsFrame, typingFrame, usersFrame, welcomeFrame, } from "./frames.js";
-export const DEFAULT_CHAT_OPTIONS = Object.freeze({
+export const DEFAULT_REPLICA_OPTIONS = Object.freeze({
     messageTtlMs: 30_000,
     maxMessageLength: 2000,
-    joinTimeoutMs: 30_000,
-    idleTimeoutMs: 0,
-    rateLimit: 50,
-    rateLimitCloseAfterMs: 2000,
-    typingIntervalMs: 1000,
     maxStoredPerTopic: 1000,
+    maxStoredBytesPerTopic: 512 * 1024,
+    resumeWindowMs: 60_000,
+    resumeGraceMs: 0,
+    processDeadAfterMs: 0,
+    maxLiveGapMs: 2000,
+    maxListedTopics: 100,
 });
-/** A run of dropped frames ends after this long without a drop. */
-const RATE_LIMIT_QUIET_MS = 1000;
-/** At most one `rate_limited` error per connection per this many ms. */
-const RATE_LIMIT_ERROR_INTERVAL_MS = 1000;
-/** Idle scans run at most this often (each scan walks every connection). */
-const IDLE_SCAN_GRANULARITY_MS = 1000;
-/** A `/dm` name prefix longer than this (UTF-16 units) cannot be a member name. */
-const MAX_DM_NAME_PREFIX = 512;
-const INVALID_REF = Symbol('invalid ref');
-const COMMANDS_BEFORE_JOIN = new Set(['list', 'help', 'quit']);
-const COMMANDS = new Set(['list', 'help', 'quit', 'who', 'join', 'dm', 'leave']);
-export class ChatCore {
-    #options;
-    #conns = new Map();
-    /**
-     * Topics in creation order (what /list shows). Topic names are compared
-     * exactly after trim + NFC, i.e. case-sensitively: 'Sports' and 'sports'
-     * are two topics. Unlike user names, topics are not about impersonation,
-     * and case-folding them would make a topic's displayed name depend on who
-     * created it first.
-     */
+export class ChatReplica {
+    options;
+    /** Topics in creation order. Names are compared exactly (after trim and NFC). */
     #topics = new Map();
-    /** Every stored message in send order: with one TTL, also expiry order. */
-    #stored = new Queue();
-    #storedCount = 0;
+    #members = new Map();
+    #byProcess = new Map();
+    #store;
+    #tokens;
+    /** Members in the grace period, in the order their grace ends. */
+    #ghosts = new Queue();
+    /** Live log time at each process's last command. */
+    #lastSeen = new Map();
+    #now = 0;
+    #liveNow = 0;
+    #lastId = 0;
     #messagesTotal = 0;
-    #nextId = 1;
-    /** Lobby connections' join deadlines, in insertion (= deadline) order. */
-    #joinDeadlines = new Map();
-    /** When tick() should next scan for idle connections (approximate, never late). */
-    #idleCheckAt;
+    /** Bumped on every membership change: `/list` is cached against it. */
+    #version = 0;
+    #listCache;
     constructor(options = {}) {
-        const merged = { ...DEFAULT_CHAT_OPTIONS };
-        for (const key of Object.keys(DEFAULT_CHAT_OPTIONS)) {
-            const value = Object.hasOwn(options, key) ? options[key] : undefined;
-            if (typeof value === 'number' && !Number.isNaN(value))
-                merged[key] = value;
-        }
-        this.#options = merged;
-    }
-    get options() {
-        return this.#options;
-    }
-    connect(conn, now) {
-        // A duplicate id is a server bug; ignoring it keeps the state consistent.
-        if (this.#conns.has(conn))
-            return [];
-        const rate = this.#options.rateLimit;
-        this.#conns.set(conn, {
-            id: conn,
-            topic: undefined,
-            username: '',
-            usernameJson: '""',
-            requestedName: '',
-            lastActivity: now,
-            tokens: 2 * rate,
-            tokensAt: now,
-            limitedSince: undefined,
-            lastDropAt: now,
-            lastRateErrorAt: undefined,
-            lastTypingAt: undefined,
+        this.options = { ...DEFAULT_REPLICA_OPTIONS, ...definedOnly(options) };
+        this.#store = new MessageStore({
+            messageTtlMs: this.options.messageTtlMs,
+            maxMessages: this.options.maxStoredPerTopic,
+            maxBytes: this.options.maxStoredBytesPerTopic,
         });
-        this.#startJoinTimeout(conn, now);
-        return [];
+        this.#tokens = new TokenBook(this.options.resumeWindowMs);
     }
-    receiveText(conn, text, now) {
-        const c = this.#conns.get(conn);
-        if (c === undefined)
+    // ---- reads (any process, from its own replica) ----------------------------
+    memberOf(conn) {
+        const member = this.#members.get(conn);
+        return member === undefined ? undefined : { topic: member.topic.name, username: member.username };
+    }
+    usersFrame(conn) {
+        const member = this.#members.get(conn);
+        return member === undefined ? undefined : usersFrame(member.topic.name, member.topic.usernames());
+    }
+    /** The `/list` reply: the most populated topics first, bounded, cached until membership changes. */
+    topicsFrame() {
+        if (this.#listCache?.version === this.#version)
+            return this.#listCache.frame;
+        const all = [...this.#topics.values()];
+        const max = this.options.maxListedTopics;
+        // A stable sort keeps creation order among equals.
+        const shown = all.length > 1 ? all.sort((a, b) => b.members.length - a.members.length).slice(0, max) : all;
+        const frame = topicsFrame(shown.map((t) => ({ topic: t.name, users: t.members.length })), all.length);
+        this.#listCache = { version: this.#version, frame };
+        return frame;
+    }
+    /** Connections of `process` in `topic` that messages reach. */
+    membersOn(topic, process) {
+        const t = this.#topics.get(topic);
+        if (t === undefined)
             return [];
         const out = [];
-        if (!this.#admitFrame(c, now, out))
-            return out;
-        c.lastActivity = now;
-        const frame = parseClientFrame(text);
-        if (c.topic === undefined)
-            this.#handleLobbyFrame(c, frame, now, out);
-        else
-            this.#handleJoinedFrame(c, c.topic, frame, now, out);
+        for (const m of t.members)
+            if (m.process === process && m.ghostUntil === undefined)
+                out.push(m.conn);
         return out;
     }
-    receiveBinary(conn, now) {
-        const c = this.#conns.get(conn);
-        if (c === undefined)
-            return [];
-        const out = [];
-        if (!this.#admitFrame(c, now, out))
-            return out;
-        this.#sendError(c, 'unsupported_data', 'binary frames are not supported; send JSON text frames', out);
-        return out;
+    /** Every member (for comparing with a later state). */
+    members() {
+        return [...this.#members.values()].map((m) => ({ conn: m.conn, topic: m.topic.name, username: m.username }));
     }
-    disconnect(conn, reason, now) {
-        const c = this.#conns.get(conn);
-        if (c === undefined)
-            return [];
-        const out = [];
-        this.#forget(c, reason, now, out, false);
-        return out;
+    /** Members of `process` (for re-registering them). */
+    membersOf(process) {
+        const set = this.#byProcess.get(process);
+        return set === undefined ? [] : [...set].map((m) => ({ conn: m.conn, topic: m.topic.name, username: m.username }));
     }
-    tick(now) {
-        const out = [];
-        this.#expire(now);
-        this.#closeJoinTimeouts(now, out);
-        this.#closeIdle(now, out);
-        return out;
-    }
-    nextDeadline() {
-        let deadline;
-        const front = this.#liveFront();
-        if (front !== undefined)
-            deadline = front.expiresAt;
-        for (const joinDeadline of this.#joinDeadlines.values()) {
-            if (deadline === undefined || joinDeadline < deadline)
-                deadline = joinDeadline;
-            break; // the first is the earliest
-        }
-        if (this.#idleCheckAt !== undefined && (deadline === undefined || this.#idleCheckAt < deadline)) {
-            deadline = this.#idleCheckAt;
-        }
-        return deadline;
-    }
-    stats(now) {
-        this.#expire(now);
+    stats() {
         return {
-            connections: this.#conns.size,
             topics: this.#topics.size,
-            storedMessages: this.#storedCount,
+            storedMessages: this.#store.count,
             messagesTotal: this.#messagesTotal,
+            members: this.#members.size,
+            processes: this.#lastSeen.size,
         };
     }
-    // ---- frame dispatch ----------------------------------------------------
-    #handleLobbyFrame(c, frame, now, out) {
-        switch (frame.kind) {
-            case 'invalid_json':
-                this.#sendError(c, 'invalid_json', 'frame is neither JSON nor a /command', out);
-                return;
-            case 'not_object':
-                this.#sendError(c, 'invalid_message', 'a frame must be a JSON object, e.g. {"username": "alice", "topic": "sports"}', out);
-                return;
-            case 'command':
-                this.#runCommand(c, frame.name, frame.args, undefined, now, out);
-                return;
-            case 'message':
-            case 'typing':
-                this.#sendError(c, 'not_joined', 'join a topic first: send {"username": "<name>", "topic": "<topic>"}', out);
-                return;
-            case 'join':
-                this.#joinFromPayload(c, frame.username, frame.topic, now, out);
-                return;
-        }
+    /** The log time of the last command applied. */
+    get now() {
+        return this.#now;
     }
-    #handleJoinedFrame(c, topic, frame, now, out) {
-        switch (frame.kind) {
-            case 'invalid_json':
-                this.#sendError(c, 'invalid_json', 'frame is neither JSON nor a /command', out);
-                return;
-            case 'not_object':
-                this.#sendError(c, 'invalid_message', 'a frame must be a JSON object such as {"message": "hello"}', out);
-                return;
-            case 'command': {
-                const ref = this.#refOf(c, frame, out);
-                if (ref !== INVALID_REF)
-                    this.#runCommand(c, frame.name, frame.args, ref, now, out);
-                return;
+    get lastId() {
+        return this.#lastId;
+    }
+    /** When something time-driven is next due (expiry, the end of a grace period). */
+    nextDeadline() {
+        let deadline = this.#store.nextExpiry();
+        const ghost = this.#ghosts.peek();
+        if (ghost?.ghostUntil !== undefined && (deadline === undefined || ghost.ghostUntil < deadline))
+            deadline = ghost.ghostUntil;
+        return deadline;
+    }
+    /** A digest of the shared state, to compare replicas in tests and logs. */
+    digest() {
+        const parts = [String(this.#lastId)];
+        for (const t of this.#topics.values()) {
+            parts.push(t.name, t.members.map((m) => `${m.conn}=${m.username}${m.ghostUntil === undefined ? '' : '~'}`).join(','));
+            parts.push(t.history.framesAfter(0, this.#now).length + ':' + t.history.goneUpToId + ':' + t.history.createdAfterId);
+        }
+        return parts.join('|');
+    }
+    /** Drops expired messages now (one process only: replicas in a cluster expire in log order). */
+    expireMessages(now) {
+        this.#store.expire(Math.max(now, this.#now));
+    }
+    /** The live process with the lowest id: the one that writes snapshots. */
+    lowestLiveProcess() {
+        let lowest;
+        for (const process of this.#lastSeen.keys())
+            if (lowest === undefined || process < lowest)
+                lowest = process;
+        return lowest;
+    }
+    /** Unexpired messages stored for `topic`. */
+    storedIn(topic) {
+        return this.#topics.get(topic)?.history.messages.size ?? 0;
+    }
+    // ---- snapshot and restore -------------------------------------------------
+    /**
+     * The whole shared state as plain JSON-able data: a new process, or one
+     * whose place in the log was trimmed away, starts from it and applies the
+     * log from the entry it reflects. `restore(snapshot())` gives a replica
+     * whose future effects are the same.
+     */
+    snapshot() {
+        this.#store.expire(this.#now);
+        return {
+            version: 1,
+            now: this.#now,
+            liveNow: this.#liveNow,
+            lastId: this.#lastId,
+            messagesTotal: this.#messagesTotal,
+            lastSeen: [...this.#lastSeen],
+            topics: [...this.#topics.values()].map((t) => ({
+                name: t.name,
+                createdAfterId: t.history.createdAfterId,
+                goneUpToId: t.history.goneUpToId,
+                members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
+                messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json]),
+            })),
+            tokens: this.#tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
+        };
+    }
+    static restore(snapshot, options = {}) {
+        const replica = new ChatReplica(options);
+        replica.#now = snapshot.now;
+        replica.#liveNow = snapshot.liveNow;
+        replica.#lastId = snapshot.lastId;
+        replica.#messagesTotal = snapshot.messagesTotal;
+        for (const [process, seenAt] of snapshot.lastSeen)
+            replica.#lastSeen.set(process, seenAt);
+        for (const t of snapshot.topics) {
+            const topic = new Topic(t.name, t.createdAfterId);
+            topic.history.goneUpToId = t.goneUpToId;
+            replica.#topics.set(t.name, topic);
+            for (const [conn, username, requested, ghostUntil] of t.members) {
+                const member = replica.#addMember(conn, topic, username, requested);
+                if (ghostUntil !== null) {
+                    member.ghostUntil = ghostUntil;
+                    topic.ghosts++;
+                }
             }
-            case 'message': {
-                if (typeof frame.message !== 'string') {
-                    this.#sendError(c, 'invalid_message', 'message must be a string', out);
+            for (const [id, expiresAt, json] of t.messages)
+                replica.#store.restore(topic.history, id, json, expiresAt);
+        }
+        const ghosts = [...replica.#members.values()].filter((m) => m.ghostUntil !== undefined);
+        ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
+        for (const ghost of ghosts)
+            replica.#ghosts.push(ghost);
+        for (const [token, conn, topic, username, endedAt] of snapshot.tokens)
+            replica.#tokens.load({ token, conn, topic, username, endedAt: endedAt ?? undefined });
+        return replica;
+    }
+    // ---- apply ----------------------------------------------------------------
+    apply(command, now) {
+        const out = [];
+        this.#advance(now, out);
+        now = this.#now;
+        switch (command.t) {
+            case 'tick':
+                this.#seen(command.p);
+                break;
+            case 'stop':
+                this.#lastSeen.delete(command.p);
+                this.#dropProcess(command.p, 'process stopped', false, out);
+                break;
+            case 'restore':
+                this.#seen(command.p);
+                for (const member of command.members)
+                    this.#restore(member, command.announce, out);
+                break;
+            default: {
+                this.#seen(processOf(command.c));
+                this.#applyConnCommand(command, now, out);
+            }
+        }
+        return out;
+    }
+    #applyConnCommand(command, now, out) {
+        const member = this.#members.get(command.c);
+        switch (command.t) {
+            case 'join':
+                // A join from a connection that is already a member (a retry that did get through) changes nothing.
+                if (member !== undefined)
+                    return;
+                this.#join(command.c, command.name, command.topic, command.token, command.resume, command.since, now, out);
+                return;
+            case 'leave':
+                if (member === undefined) {
+                    if (command.why === 'leave')
+                        out.push(errorEffect(command.c, 'not_joined', '/leave needs a topic: join one first'));
                     return;
                 }
-                const ref = this.#refOf(c, frame, out);
-                if (ref !== INVALID_REF)
-                    this.#sendChatMessage(c, topic, frame.message, ref, now, out);
+                this.#leave(member, command.why, command.detail, now, out);
+                if (command.why === 'leave')
+                    out.push({ type: 'send', to: command.c, frame: leftFrame(member.username, member.topic.name, seconds(now)) });
                 return;
-            }
-            case 'typing':
-                if (typeof frame.typing !== 'boolean') {
-                    this.#sendError(c, 'invalid_message', 'typing must be true or false', out);
+        }
+        if (member === undefined) {
+            if (command.t !== 'typing')
+                out.push(errorEffect(command.c, 'not_joined', 'join a topic first: send {"username": "<name>", "topic": "<topic>"}'));
+            return;
+        }
+        switch (command.t) {
+            case 'move':
+                if (command.topic === member.topic.name) {
+                    // Already there: a fresh welcome (and token), nothing for the others.
+                    this.#tokens.issue(member.conn, member.topic.name, member.username, command.token);
+                    const topic = member.topic;
+                    const history = topic.history.framesAfter(0, now);
+                    const frame = welcomeFrame(member.username, topic.name, this.options.messageTtlMs / 1000, topic.usernames(), history, { resumeToken: command.token });
+                    out.push({ type: 'send', to: member.conn, frame });
                     return;
                 }
-                if (frame.typing)
-                    this.#broadcastTyping(c, topic, now, out);
+                this.#leave(member, 'leave', 'join', now, out);
+                this.#join(command.c, member.requested, command.topic, command.token, undefined, undefined, now, out);
                 return;
-            case 'join':
-                if (frame.hasJoinFields) {
-                    this.#sendError(c, 'invalid_message', `already joined ${topic.name}; use /join <topic> to switch topics`, out);
-                }
-                else {
-                    this.#sendError(c, 'invalid_message', 'unknown frame: expected {"message": "..."} or {"typing": true}', out);
-                }
-                return;
-        }
-    }
-    /** The frame's `ref` (undefined if none), or INVALID_REF after answering with an error. */
-    #refOf(c, frame, out) {
-        if (!frame.hasRef)
-            return undefined;
-        if (isValidRef(frame.ref))
-            return frame.ref;
-        this.#sendError(c, 'invalid_message', 'ref must be a string of at most 128 characters or a finite number', out);
-        return INVALID_REF;
-    }
-    // ---- commands ----------------------------------------------------------
-    #runCommand(c, name, args, ref, now, out) {
-        if (!COMMANDS.has(name)) {
-            this.#sendError(c, 'unknown_command', `unknown command /${name}; send /help for the list of commands`, out);
-            return;
-        }
-        const topic = c.topic;
-        if (topic === undefined && !COMMANDS_BEFORE_JOIN.has(name)) {
-            this.#sendError(c, 'not_joined', `/${name} needs a topic: join one first with {"username": "<name>", "topic": "<topic>"}`, out);
-            return;
-        }
-        switch (name) {
-            case 'list':
-                this.#send(c.id, this.#topicsFrame(), out);
-                return;
-            case 'help':
-                this.#send(c.id, helpFrame(), out);
-                return;
-            case 'quit':
-                this.#forget(c, 'quit', now, out, false);
-                out.push({ type: 'close', conn: c.id, code: 1000, reason: 'quit' });
-                return;
-        }
-        if (topic === undefined)
-            return; // unreachable: guarded above
-        switch (name) {
-            case 'who':
-                this.#send(c.id, usersFrame(topic.name, topic.members.map((m) => m.username)), out);
-                return;
-            case 'join':
-                this.#moveTo(c, topic, args, now, out);
+            case 'say':
+                this.#say(member, command.text, command.ref, command.ttl, now, out);
                 return;
             case 'dm':
-                this.#sendDm(c, topic, args, ref, now, out);
+                this.#dm(member, command.args, command.ref, now, out);
                 return;
-            case 'leave': {
-                const username = c.username;
-                this.#leaveTopic(c, 'leave', now, out, false);
-                this.#send(c.id, leftFrame(username, topic.name, seconds(now)), out);
-                this.#startJoinTimeout(c.id, now);
+            case 'typing':
+                if (member.topic.reachable > 1) {
+                    out.push({ type: 'deliver', topic: member.topic.name, except: member.conn, frame: typingFrame(member.username, member.topic.name) });
+                }
                 return;
-            }
         }
     }
-    #topicsFrame() {
-        const summaries = [];
-        for (const topic of this.#topics.values())
-            summaries.push({ topic: topic.name, users: topic.ids.length });
-        return topicsFrame(summaries);
-    }
-    #moveTo(c, current, args, now, out) {
-        if (args.trim() === '') {
-            this.#sendError(c, 'invalid_join', 'usage: /join <topic>', out);
-            return;
-        }
-        const checked = normalizeTopic(args);
-        if (!checked.ok) {
-            this.#sendError(c, 'invalid_join', `invalid topic: ${checked.problem}`, out);
-            return;
-        }
-        if (checked.name === current.name) {
-            // Already there: just show the topic again.
-            this.#send(c.id, this.#welcomeFrame(c, current, now), out);
-            return;
-        }
-        this.#leaveTopic(c, 'join', now, out, false);
-        this.#joinTopic(c, checked.name, now, out);
-    }
-    #sendDm(c, topic, args, ref, now, out) {
-        if (args.trim() === '') {
-            this.#sendError(c, 'invalid_message', 'usage: /dm <username> <text>', out);
-            return;
-        }
-        const target = findDmTarget(topic, args);
-        if (target === 'not_found') {
-            this.#sendError(c, 'user_not_found', `no user in ${topic.name} matches the start of "${truncate(args, 40)}"`, out);
-            return;
-        }
-        if (target === 'no_text') {
-            this.#sendError(c, 'empty_message', 'usage: /dm <username> <text>; the text is missing', out);
-            return;
-        }
-        const check = checkMessageText(target.text, this.#options.maxMessageLength);
-        if (!check.ok) {
-            this.#sendError(c, check.code, check.problem, out);
-            return;
-        }
-        const id = this.#nextId++;
-        this.#messagesTotal++;
-        const timestamp = seconds(now);
-        const recipient = target.member;
-        this.#send(recipient.id, dmFrame(id, c.username, recipient.username, target.text, timestamp), out);
-        this.#send(c.id, ackFrame(id, ref, timestamp, 1, recipient.username), out);
-    }
-    // ---- messages and typing -----------------------------------------------
-    #sendChatMessage(c, topic, message, ref, now, out) {
-        const check = checkMessageText(message, this.#options.maxMessageLength);
-        if (!check.ok) {
-            this.#sendError(c, check.code, check.problem, out);
-            return;
-        }
-        const id = this.#nextId++;
-        this.#messagesTotal++;
-        const timestamp = seconds(now);
-        const frame = messageFrameFromJson(id, topic.nameJson, c.usernameJson, message, timestamp);
-        const recipients = topic.ids.length - 1;
-        if (recipients > 0)
-            out.push({ type: 'broadcast', to: topic.ids, except: c.id, frame });
-        this.#send(c.id, ackFrame(id, ref, timestamp, recipients), out);
-        this.#store(topic, frame, now);
-    }
-    #store(topic, frame, now) {
-        const { messageTtlMs, maxStoredPerTopic } = this.#options;
-        if (messageTtlMs <= 0 || maxStoredPerTopic < 1)
-            return;
-        const record = { topic, expiresAt: now + messageTtlMs, json: frame, dead: false };
-        this.#stored.push(record);
-        topic.messages.push(record);
-        this.#storedCount++;
-        while (topic.messages.size > maxStoredPerTopic) {
-            const evicted = topic.messages.shift();
-            if (evicted === undefined)
-                break;
-            // The global queue still holds the record; it is skipped when popped.
-            evicted.dead = true;
-            evicted.json = '';
-            this.#storedCount--;
-        }
-    }
-    #broadcastTyping(c, topic, now, out) {
-        if (c.lastTypingAt !== undefined && now - c.lastTypingAt < this.#options.typingIntervalMs)
-            return;
-        c.lastTypingAt = now;
-        if (topic.ids.length > 1) {
-            out.push({ type: 'broadcast', to: topic.ids, except: c.id, frame: typingFrame(c.username, topic.name) });
-        }
-    }
-    // ---- joining and leaving -----------------------------------------------
-    #joinFromPayload(c, rawUsername, rawTopic, now, out) {
-        const username = normalizeUsername(rawUsername);
-        if (!username.ok) {
-            this.#sendError(c, 'invalid_join', `invalid join: ${username.problem}; send {"username": "<name>", "topic": "<topic>"}`, out);
-            return;
-        }
-        const topic = normalizeTopic(rawTopic);
-        if (!topic.ok) {
-            this.#sendError(c, 'invalid_join', `invalid join: ${topic.problem}; send {"username": "<name>", "topic": "<topic>"}`, out);
-            return;
-        }
-        c.requestedName = username.name;
-        this.#joinTopic(c, topic.name, now, out);
-    }
-    /** Puts a lobby connection into `topicName` under its requested name, deduplicated. */
-    #joinTopic(c, topicName, now, out) {
+    // ---- joining, resuming and leaving ------------------------------------------
+    #join(conn, requested, topicName, token, resume, since, now, out) {
+        const record = resume === undefined ? undefined : this.#tokens.find(resume, topicName, now);
         let topic = this.#topics.get(topicName);
         if (topic === undefined) {
-            topic = {
-                name: topicName,
-                nameJson: JSON.stringify(topicName),
-                ids: [],
-                members: [],
-                byKey: new Map(),
-                messages: new Queue(),
-            };
+            topic = new Topic(topicName, this.#lastId);
             this.#topics.set(topicName, topic);
         }
-        const username = freeName(topic, c.requestedName);
-        c.topic = topic;
-        c.username = username;
-        c.usernameJson = JSON.stringify(username);
-        c.lastActivity = now;
-        c.lastTypingAt = undefined;
-        topic.ids.push(c.id);
-        topic.members.push(c);
-        topic.byKey.set(nameKey(username), c);
-        this.#joinDeadlines.delete(c.id);
-        this.#scheduleIdleCheck(now);
-        this.#send(c.id, this.#welcomeFrame(c, topic, now), out);
-        if (topic.ids.length > 1) {
-            out.push({ type: 'broadcast', to: topic.ids, except: c.id, frame: joinedFrame(username, topic.name, seconds(now)) });
+        let member;
+        let seamless = false;
+        const old = record === undefined ? undefined : this.#members.get(record.conn);
+        if (record !== undefined)
+            this.#tokens.consume(record);
+        if (old !== undefined && old.topic === topic) {
+            // The old connection is still a member (open, or dropped and in its
+            // grace period): the new one takes its place, unseen by the others.
+            seamless = true;
+            if (old.ghostUntil === undefined)
+                out.push({ type: 'close', conn: old.conn, code: 4000, reason: 'replaced' });
+            out.push({ type: 'member', conn: old.conn, topic: undefined, username: old.username });
+            member = this.#replaceMember(old, conn);
         }
-        out.push({ type: 'event', event: 'join', conn: c.id, username, topic: topic.name });
-    }
-    #welcomeFrame(c, topic, now) {
-        const history = [];
-        // Lazily skip messages whose expiry tick has not run yet.
-        topic.messages.forEach((m) => {
-            if (m.expiresAt > now)
-                history.push(m.json);
+        else {
+            const name = record !== undefined && topic.isFree(record.username) ? record.username : topic.freeName(requested);
+            member = this.#addMember(conn, topic, name, requested);
+        }
+        const username = member.username;
+        this.#tokens.issue(conn, topic.name, username, token);
+        const history = topic.history.framesAfter(since ?? 0, now);
+        const resumeFields = { resumeToken: token };
+        if (resume !== undefined || since !== undefined)
+            resumeFields.resumed = record !== undefined;
+        if (since !== undefined)
+            resumeFields.recovered = topic.history.isCompleteAfter(since);
+        out.push({ type: 'member', conn, topic: topic.name, username });
+        out.push({
+            type: 'send',
+            to: conn,
+            frame: welcomeFrame(username, topic.name, this.options.messageTtlMs / 1000, topic.usernames(), history, resumeFields),
         });
-        return welcomeFrame(c.username, topic.name, this.#options.messageTtlMs / 1000, topic.members.map((m) => m.username), history);
-    }
-    /**
-     * Takes a joined connection out of its topic: the others get `left`, a
-     * leave event is logged, and an emptied topic is deleted with its messages.
-     * `copyRecipients` is needed when more members of the same topic may be
-     * removed later in the same effect list (tick), since `broadcast.to`
-     * would otherwise be the live array that shrinks under it.
-     */
-    #leaveTopic(c, reason, now, out, copyRecipients) {
-        const topic = c.topic;
-        if (topic === undefined)
-            return;
-        const index = topic.members.indexOf(c);
-        if (index >= 0) {
-            topic.members.splice(index, 1);
-            topic.ids.splice(index, 1);
+        if (!seamless && topic.members.length > 1) {
+            out.push({ type: 'deliver', topic: topic.name, except: conn, frame: joinedFrame(member.username, topic.name, seconds(now)) });
         }
-        topic.byKey.delete(nameKey(c.username));
-        const username = c.username;
-        c.topic = undefined;
-        c.username = '';
-        c.usernameJson = '""';
-        if (topic.ids.length === 0) {
+        out.push({ type: 'event', event: record === undefined ? 'join' : 'resume', conn, username, topic: topic.name });
+    }
+    #leave(member, why, detail, now, out) {
+        const onPurpose = why !== 'drop' && why !== 'server';
+        this.#tokens.end(member.conn, onPurpose, now);
+        out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username });
+        if (why === 'drop' && this.options.resumeGraceMs > 0) {
+            // Kept for the grace period: listed, but nothing reaches it.
+            member.ghostUntil = now + this.options.resumeGraceMs;
+            member.topic.ghosts++;
+            this.#ghosts.push(member);
+            return;
+        }
+        this.#removeMember(member);
+        this.#announceLeave(member, detail, now, out);
+    }
+    #announceLeave(member, detail, now, out) {
+        const topic = member.topic;
+        if (topic.members.length === 0) {
             this.#deleteTopic(topic);
         }
         else {
-            out.push({
-                type: 'broadcast',
-                to: copyRecipients ? topic.ids.slice() : topic.ids,
-                except: undefined,
-                frame: leftFrame(username, topic.name, seconds(now)),
-            });
+            out.push({ type: 'deliver', topic: topic.name, except: undefined, frame: leftFrame(member.username, topic.name, seconds(now)), leaver: member.conn });
         }
-        out.push({ type: 'event', event: 'leave', conn: c.id, username, topic: topic.name, reason });
+        out.push({ type: 'event', event: 'leave', conn: member.conn, username: member.username, topic: topic.name, reason: detail });
+    }
+    #restore(restored, announce, out) {
+        const existing = this.#members.get(restored.c);
+        if (existing !== undefined && existing.topic.name === restored.topic)
+            return;
+        if (existing !== undefined)
+            this.#removeMember(existing);
+        let topic = this.#topics.get(restored.topic);
+        if (topic === undefined) {
+            topic = new Topic(restored.topic, this.#lastId);
+            this.#topics.set(restored.topic, topic);
+        }
+        if (!topic.isFree(restored.name)) {
+            // Someone got the name while this member's process was cut off.
+            out.push({ type: 'member', conn: restored.c, topic: undefined, username: restored.name });
+            out.push({ type: 'close', conn: restored.c, code: 1012, reason: 'name taken while this server was cut off; join again' });
+            if (topic.members.length === 0)
+                this.#deleteTopic(topic);
+            return;
+        }
+        const member = this.#addMember(restored.c, topic, restored.name, restored.name);
+        this.#tokens.issue(restored.c, topic.name, restored.name, restored.token);
+        out.push({ type: 'member', conn: restored.c, topic: topic.name, username: restored.name });
+        if (announce && topic.members.length > 1) {
+            out.push({ type: 'deliver', topic: topic.name, except: member.conn, frame: joinedFrame(member.username, topic.name, seconds(this.#now)) });
+        }
+    }
+    #addMember(conn, topic, username, requested) {
+        const member = this.#newMember(conn, topic, username, requested);
+        topic.add(member);
+        return member;
+    }
+    /** A new connection in an old member's place: same name, same place in the list. */
+    #replaceMember(old, conn) {
+        const member = this.#newMember(conn, old.topic, old.username, old.requested);
+        old.topic.replace(old, member);
+        old.ghostUntil = undefined;
+        if (this.#members.get(old.conn) === old)
+            this.#members.delete(old.conn);
+        this.#byProcess.get(old.process)?.delete(old);
+        if (this.#byProcess.get(old.process)?.size === 0)
+            this.#byProcess.delete(old.process);
+        return member;
+    }
+    #newMember(conn, topic, username, requested) {
+        const process = processOf(conn);
+        const member = { conn, process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
+        this.#members.set(conn, member);
+        let set = this.#byProcess.get(process);
+        if (set === undefined)
+            this.#byProcess.set(process, (set = new Set()));
+        set.add(member);
+        this.#version++;
+        return member;
+    }
+    #removeMember(member) {
+        member.topic.remove(member);
+        if (this.#members.get(member.conn) === member)
+            this.#members.delete(member.conn);
+        const set = this.#byProcess.get(member.process);
+        set?.delete(member);
+        if (set?.size === 0)
+            this.#byProcess.delete(member.process);
+        member.ghostUntil = undefined;
+        this.#version++;
     }
     #deleteTopic(topic) {
-        this.#topics.delete(topic.name);
-        // Free the text now; the records left in the global queue are skipped.
-        topic.messages.forEach((m) => {
-            m.dead = true;
-            m.json = '';
+        if (this.#topics.get(topic.name) === topic)
+            this.#topics.delete(topic.name);
+        this.#store.dropTopic(topic.history);
+        this.#version++;
+    }
+    #dropProcess(process, detail, evicted, out) {
+        const set = this.#byProcess.get(process);
+        if (set === undefined)
+            return;
+        out.push({ type: 'process_down', process, members: set.size });
+        // In connection order, not set order: a replica restored from a snapshot must do the same.
+        for (const member of [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0))) {
+            this.#tokens.end(member.conn, false, this.#now);
+            out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username, evicted });
+            this.#removeMember(member);
+            this.#announceLeave(member, detail, this.#now, out);
+        }
+    }
+    // ---- messages ----------------------------------------------------------------
+    #say(member, text, ref, ttlMs, now, out) {
+        const topic = member.topic;
+        const id = this.#issueId(now);
+        this.#messagesTotal++;
+        const timestamp = seconds(now);
+        const frame = messageFrameFromJson(id, topic.nameJson, member.usernameJson, text, timestamp);
+        out.push({
+            type: 'deliver',
+            topic: topic.name,
+            except: member.conn,
+            frame,
+            ack: { to: member.conn, id, ref, timestamp, othersByProcess: this.#othersByProcess(topic, member), acceptedAt: now },
         });
-        this.#storedCount -= topic.messages.size;
-        topic.messages.clear();
+        this.#store.store(topic.history, id, frame, now, ttlMs);
     }
-    /** Removes a connection entirely (leaving its topic first). */
-    #forget(c, reason, now, out, copyRecipients) {
-        this.#leaveTopic(c, reason, now, out, copyRecipients);
-        this.#joinDeadlines.delete(c.id);
-        this.#conns.delete(c.id);
-    }
-    #close(c, code, closeReason, leaveReason, now, out, copyRecipients) {
-        this.#forget(c, leaveReason, now, out, copyRecipients);
-        out.push({ type: 'close', conn: c.id, code, reason: closeReason });
-    }
-    // ---- timeouts ----------------------------------------------------------
-    #startJoinTimeout(conn, now) {
-        const timeout = this.#options.joinTimeoutMs;
-        if (timeout <= 0)
+    #dm(member, args, ref, now, out) {
+        const topic = member.topic;
+        const target = findDmTarget(topic, args);
+        if (target === 'not_found' || (target !== 'no_text' && target.member.ghostUntil !== undefined)) {
+            out.push(errorEffect(member.conn, 'user_not_found', `no user in ${topic.name} matches the start of "${truncate(args, 40)}"`));
             return;
-        // Delete first so re-insertion moves it to the end (deadline order).
-        this.#joinDeadlines.delete(conn);
-        this.#joinDeadlines.set(conn, now + timeout);
+        }
+        if (target === 'no_text') {
+            out.push(errorEffect(member.conn, 'empty_message', 'usage: /dm <username> <text>; the text is missing'));
+            return;
+        }
+        const check = checkMessageText(target.text, this.options.maxMessageLength);
+        if (!check.ok) {
+            out.push(errorEffect(member.conn, check.code, check.problem));
+            return;
+        }
+        const id = this.#issueId(now);
+        this.#messagesTotal++;
+        const timestamp = seconds(now);
+        const recipient = target.member;
+        out.push({ type: 'send', to: recipient.conn, frame: dmFrame(id, member.username, recipient.username, target.text, timestamp) });
+        out.push({ type: 'send', to: member.conn, frame: ackFrame(id, ref, timestamp, 1, recipient.username) });
     }
-    #closeJoinTimeouts(now, out) {
-        for (const [conn, deadline] of this.#joinDeadlines) {
-            if (deadline > now)
-                break;
-            const c = this.#conns.get(conn);
-            if (c === undefined) {
-                this.#joinDeadlines.delete(conn);
+    #othersByProcess(topic, sender) {
+        const counts = new Map();
+        for (const m of topic.members) {
+            if (m === sender || m.ghostUntil !== undefined)
                 continue;
-            }
-            this.#close(c, 1008, 'join timeout', 'join timeout', now, out, true);
+            counts.set(m.process, (counts.get(m.process) ?? 0) + 1);
         }
+        return counts;
     }
-    #scheduleIdleCheck(now) {
-        const timeout = this.#options.idleTimeoutMs;
-        if (timeout <= 0)
-            return;
-        const at = now + timeout;
-        if (this.#idleCheckAt === undefined || at < this.#idleCheckAt)
-            this.#idleCheckAt = at;
-    }
-    #closeIdle(now, out) {
-        const timeout = this.#options.idleTimeoutMs;
-        if (timeout <= 0 || this.#idleCheckAt === undefined || now < this.#idleCheckAt)
-            return;
-        const idle = [];
-        let earliest = Infinity;
-        for (const c of this.#conns.values()) {
-            if (c.topic === undefined)
-                continue;
-            const deadline = c.lastActivity + timeout;
-            if (deadline <= now)
-                idle.push(c);
-            else if (deadline < earliest)
-                earliest = deadline;
-        }
-        for (const c of idle)
-            this.#close(c, 1000, 'idle', 'idle', now, out, true);
-        // Not earlier than the granularity, so a stream of staggered deadlines
-        // cannot make every tick walk every connection.
-        this.#idleCheckAt =
-            earliest === Infinity ? undefined : Math.max(earliest, now + Math.min(IDLE_SCAN_GRANULARITY_MS, timeout));
-    }
-    // ---- expiry ------------------------------------------------------------
-    /** Drops dead records at the front of the global queue and returns the first live one. */
-    #liveFront() {
-        let front = this.#stored.peek();
-        while (front !== undefined && front.dead) {
-            this.#stored.shift();
-            front = this.#stored.peek();
-        }
-        return front;
-    }
-    #expire(now) {
-        for (let front = this.#liveFront(); front !== undefined && front.expiresAt <= now; front = this.#liveFront()) {
-            this.#stored.shift();
-            // One TTL for all: the global front is also its topic's oldest message.
-            front.topic.messages.shift();
-            front.dead = true;
-            front.json = '';
-            this.#storedCount--;
-        }
-    }
-    // ---- rate limit --------------------------------------------------------
     /**
-     * Token bucket: capacity 2*rateLimit, refilled at rateLimit per second,
-     * one token per frame. Returns false when the frame must be dropped.
-     *
-     * "Over the limit" is a run of drops without a quiet second in between.
-     * Resetting on every accepted frame would never close a flooder, because
-     * the refill lets one of its frames through every 1/rateLimit seconds.
+     * Ids come from the log time in microseconds, or the last id plus one if
+     * that is higher: unique, increasing in log order, identical on every
+     * replica, and above every earlier id even after the log lost its data
+     * (as long as the log's clock does not go back).
      */
-    #admitFrame(c, now, out) {
-        const rate = this.#options.rateLimit;
-        if (rate <= 0)
-            return true;
-        const capacity = 2 * rate;
-        const elapsed = now - c.tokensAt;
-        if (elapsed > 0) {
-            c.tokens = Math.min(capacity, c.tokens + (elapsed * rate) / 1000);
-            c.tokensAt = now;
-        }
-        if (c.limitedSince !== undefined && now - c.lastDropAt >= RATE_LIMIT_QUIET_MS)
-            c.limitedSince = undefined;
-        if (c.tokens >= 1) {
-            c.tokens -= 1;
-            return true;
-        }
-        if (c.limitedSince === undefined)
-            c.limitedSince = now;
-        c.lastDropAt = now;
-        if (now - c.limitedSince >= this.#options.rateLimitCloseAfterMs) {
-            this.#close(c, 1008, 'rate limit', 'rate_limit', now, out, false);
-            return false;
-        }
-        if (c.lastRateErrorAt === undefined || now - c.lastRateErrorAt >= RATE_LIMIT_ERROR_INTERVAL_MS) {
-            c.lastRateErrorAt = now;
-            this.#sendError(c, 'rate_limited', `too many frames: at most ${rate} per second (burst ${capacity}); frame dropped`, out);
-        }
-        return false;
+    #issueId(now) {
+        this.#lastId = Math.max(this.#lastId + 1, now * 1000);
+        return this.#lastId;
     }
-    // ---- helpers -----------------------------------------------------------
-    #send(to, frame, out) {
-        out.push({ type: 'send', to, frame });
+    // ---- time ----------------------------------------------------------------------
+    /** Moves log time forward and carries out whatever is due: expiry, ends of grace, dead processes. */
+    #advance(now, out) {
+        if (now > this.#now) {
+            if (this.#now > 0)
+                this.#liveNow += Math.min(now - this.#now, this.options.maxLiveGapMs);
+            this.#now = now;
+        }
+        now = this.#now;
+        this.#store.expire(now);
+        this.#tokens.sweep(now);
+        for (let ghost = this.#ghosts.peek(); ghost !== undefined; ghost = this.#ghosts.peek()) {
+            if (ghost.ghostUntil !== undefined && ghost.ghostUntil > now && this.#members.get(ghost.conn) === ghost)
+                break;
+            this.#ghosts.shift();
+            if (ghost.ghostUntil === undefined || this.#members.get(ghost.conn) !== ghost)
+                continue; // resumed or gone
+            this.#removeMember(ghost);
+            this.#announceLeave(ghost, 'drop', now, out);
+        }
+        const deadAfter = this.options.processDeadAfterMs;
+        if (deadAfter > 0) {
+            for (const [process, seenAt] of this.#lastSeen) {
+                if (this.#liveNow - seenAt <= deadAfter)
+                    continue;
+                this.#lastSeen.delete(process);
+                this.#dropProcess(process, 'process unreachable', true, out);
+            }
+        }
     }
-    #sendError(c, code, message, out) {
-        out.push({ type: 'send', to: c.id, frame: errorFrame(code, message) });
+    #seen(process) {
+        this.#lastSeen.set(process, this.#liveNow);
     }
 }
-function seconds(now) {
+function errorEffect(to, code, message) {
+    return { type: 'send', to, frame: errorFrame(code, message) };
+}
+export function seconds(now) {
     return Math.floor(now / 1000);
 }
 function truncate(text, max) {
     return text.length <= max ? text : text.slice(0, max) + '…';
 }
-/** The requested name if free in the topic, else `name#k` with the lowest free k >= 2. */
-function freeName(topic, requested) {
-    if (!topic.byKey.has(nameKey(requested)))
-        return requested;
-    for (let k = 2;; k++) {
-        const candidate = `${requested}#${k}`;
-        if (!topic.byKey.has(nameKey(candidate)))
-            return candidate;
+/** Only the numbers that are set: `undefined` or NaN must not override a default. */
+function definedOnly(options) {
+    const out = {};
+    for (const key of Object.keys(options)) {
+        const value = options[key];
+        if (typeof value === 'number' && !Number.isNaN(value))
+            out[key] = value;
     }
-}
-/**
- * Splits `/dm` arguments into a member and the text. Names may contain
- * spaces, so every white-space boundary is a candidate; the longest prefix
- * naming a member and leaving some text wins. If names match only with no
- * text after them, the text is missing.
- */
-function findDmTarget(topic, args) {
-    const boundaries = [];
-    const whiteSpace = /\s+/g;
-    for (let match = whiteSpace.exec(args); match !== null; match = whiteSpace.exec(args)) {
-        if (match.index > MAX_DM_NAME_PREFIX)
-            break;
-        boundaries.push({ start: match.index, end: match.index + match[0].length });
-    }
-    let nameOnly = false;
-    if (args.length <= MAX_DM_NAME_PREFIX && lookupMember(topic, args) !== undefined)
-        nameOnly = true;
-    for (let i = boundaries.length - 1; i >= 0; i--) {
-        const { start, end } = boundaries[i];
-        const member = lookupMember(topic, args.slice(0, start));
-        if (member === undefined)
-            continue;
-        const text = args.slice(end);
-        if (text.length > 0)
-            return { member, text };
-        nameOnly = true;
-    }
-    return nameOnly ? 'no_text' : 'not_found';
-}
-function lookupMember(topic, typed) {
-    const name = typed.normalize('NFC').trim();
-    if (name === '')
-        return undefined;
-    return topic.byKey.get(nameKey(name));
+    return out;
 }

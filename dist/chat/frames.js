@@ -8,12 +8,15 @@ const json = JSON.stringify;
  * `history` holds already-serialised message frames (the stored strings),
  * so the welcome is built by concatenation rather than re-serialisation.
  */
-export function welcomeFrame(username, topic, messageTtlSeconds, users, history) {
+export function welcomeFrame(username, topic, messageTtlSeconds, users, history, resume = {}) {
     return ('{"type":"welcome","username":' + json(username) +
         ',"topic":' + json(topic) +
         ',"messageTtl":' + json(messageTtlSeconds) +
         ',"users":' + json(users) +
-        ',"history":[' + history.join(',') + ']}');
+        ',"history":[' + history.join(',') + ']' +
+        (resume.resumeToken === undefined ? '' : ',"resumeToken":' + json(resume.resumeToken)) +
+        (resume.resumed === undefined ? '' : ',"resumed":' + resume.resumed) +
+        (resume.recovered === undefined ? '' : ',"recovered":' + resume.recovered) + '}');
 }
 export function joinedFrame(username, topic, timestamp) {
     return '{"type":"joined","username":' + json(username) + ',"topic":' + json(topic) + ',"timestamp":' + timestamp + '}';
@@ -47,11 +50,17 @@ export function dmFrame(id, from, to, message, timestamp) {
         ',"message":' + json(message) +
         ',"timestamp":' + timestamp + '}');
 }
-/** The `/list` reply: structured list plus the human text of the contract. */
-export function topicsFrame(topics) {
+/**
+ * The `/list` reply: structured list plus the human text of the contract.
+ * `total` is how many topics there are when `topics` shows only part of them.
+ */
+export function topicsFrame(topics, total = topics.length) {
     const lines = topics.map((t) => `- ${t.topic} (${t.users} ${t.users === 1 ? 'user' : 'users'})`);
+    if (total > topics.length)
+        lines.push(`… and ${total - topics.length} more`);
     const text = 'Active Topics:\n' + (lines.length === 0 ? '(none)' : lines.join('\n'));
-    return json({ type: 'topics', topics: topics.map((t) => ({ topic: t.topic, users: t.users })), text });
+    const list = topics.map((t) => ({ topic: t.topic, users: t.users }));
+    return json(total > topics.length ? { type: 'topics', topics: list, text, total, truncated: true } : { type: 'topics', topics: list, text });
 }
 export function usersFrame(topic, users) {
     return '{"type":"users","topic":' + json(topic) + ',"users":' + json(users) + '}';

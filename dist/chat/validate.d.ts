@@ -76,6 +76,8 @@ export type ClientFrame = {
     username: unknown;
     topic: unknown;
     hasJoinFields: boolean;
+    resume?: unknown;
+    since?: unknown;
 };
 /** Splits `/name rest` into the lower-cased name and the rest (leading white space removed). */
 export declare function parseCommand(text: string): {

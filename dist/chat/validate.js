@@ -11,8 +11,23 @@ export const MAX_REF_LENGTH = 128;
 // "\ud800" escapes) are rejected too: they cannot be shown and are not text.
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}]/u;
 // C0 and C1 controls except tab, line feed and carriage return, which are
-// legitimate in multi-line messages.
-const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// legitimate in multi-line messages; and lone surrogates, which are not
+// Unicode text at all (relayed as "\ud800", strict JSON parsers refuse them).
+const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
+// Default-ignorable code points render as nothing (U+034F, U+3164 HANGUL
+// FILLER, U+115F/U+1160, U+FFA0 …). In a name they make look-alikes, so they
+// are refused, except the emoji variation selectors U+FE0E/U+FE0F, which
+// real emoji names need. U+2800 BRAILLE PATTERN BLANK is not ignorable but
+// renders blank: a name may contain it, not consist of it.
+const INVISIBLE_IN_NAME = /(?![\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point}/u;
+const BLANK = /^[\s\u2800\p{Default_Ignorable_Code_Point}]*$/u;
+/**
+ * NFC normalisation can cost time quadratic in a run of combining marks
+ * (canonical reordering), so input is bounded before it is normalised. No
+ * real name of 64 characters needs more than 8 UTF-16 units per character,
+ * even written decomposed.
+ */
+const MAX_UNITS_PER_NAME_CHARACTER = 8;
 /** Number of Unicode code points in `text` (a surrogate pair counts once). */
 export function codePointLength(text) {
     let count = text.length;
@@ -31,6 +46,9 @@ export function codePointLength(text) {
 function normalizeName(raw, what, maxLength) {
     if (typeof raw !== 'string')
         return { ok: false, problem: `${what} must be a string` };
+    if (raw.length > maxLength * MAX_UNITS_PER_NAME_CHARACTER) {
+        return { ok: false, problem: `${what} is too long; at most ${maxLength} characters are allowed` };
+    }
     const name = raw.normalize('NFC').trim();
     if (name.length === 0)
         return { ok: false, problem: `${what} must not be empty` };
@@ -38,9 +56,11 @@ function normalizeName(raw, what, maxLength) {
     if (length > maxLength) {
         return { ok: false, problem: `${what} is ${length} characters long; at most ${maxLength} are allowed` };
     }
-    if (FORBIDDEN_IN_NAME.test(name)) {
+    if (FORBIDDEN_IN_NAME.test(name) || INVISIBLE_IN_NAME.test(name)) {
         return { ok: false, problem: `${what} must not contain control or invisible formatting characters` };
     }
+    if (BLANK.test(name))
+        return { ok: false, problem: `${what} must contain a visible character` };
     return { ok: true, name };
 }
 /** Trims, NFC-normalises and checks a user name (1..32 code points, no Cc/Cf). */
@@ -61,7 +81,7 @@ export function nameKey(name) {
 }
 /** Checks chat or DM text. The text itself is sent as is, never trimmed. */
 export function checkMessageText(text, maxLength) {
-    if (text.trim().length === 0) {
+    if (text.trim().length === 0 || (text.length <= 4 * maxLength && BLANK.test(text))) {
         return { ok: false, code: 'empty_message', problem: 'message is empty' };
     }
     // A string can never have more code points than UTF-16 units, so the
@@ -80,7 +100,7 @@ export function checkMessageText(text, maxLength) {
         return {
             ok: false,
             code: 'invalid_message',
-            problem: 'message must not contain control characters other than tab and new lines',
+            problem: 'message must be valid Unicode text without control characters other than tab and new lines',
         };
     }
     return { ok: true };
@@ -142,10 +162,15 @@ export function parseClientFrame(text) {
         return { kind: 'typing', typing: object['typing'] };
     const hasUsername = Object.hasOwn(object, 'username');
     const hasTopic = Object.hasOwn(object, 'topic');
-    return {
+    const join = {
         kind: 'join',
         username: hasUsername ? object['username'] : undefined,
         topic: hasTopic ? object['topic'] : undefined,
         hasJoinFields: hasUsername || hasTopic,
     };
+    if (Object.hasOwn(object, 'resume'))
+        join.resume = object['resume'];
+    if (Object.hasOwn(object, 'since'))
+        join.since = object['since'];
+    return join;
 }

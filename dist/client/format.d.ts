@@ -26,7 +26,11 @@ export declare function formatTime(timestampSeconds: unknown): string;
  * or reorder the screen, so they are shown as U+FFFD. Tabs and newlines stay.
  */
 export declare function sanitize(text: string): string;
-/** A server frame after JSON.parse: an object with a string `type`. Fields are checked where used. */
+/**
+ * A server frame after JSON.parse: an object with a string `type` (the
+ * shapes are `ServerFrame` of lib/chat/wire.ts; fields are checked where
+ * used, since a server may send anything).
+ */
 export type ServerFrame = {
     type: string;
 } & Record<string, unknown>;
@@ -39,8 +43,13 @@ export interface View {
     requested?: string | undefined;
     paint?: Paint;
 }
-export declare function formatMessage(frame: Record<string, unknown>, paint: Paint): string;
+/** `[HH:MM:SS] name: text` for a message frame or history entry (ours too, from its ack). */
+export declare function formatMessage(message: object, paint: Paint): string;
 /** The lines to print for one server frame; none for a frame that shows nothing. */
 export declare function formatFrame(frame: ServerFrame, view?: View): string[];
 /** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
 export declare function describeClose(code: number, reason: string): string;
+/** The client's own `/help`: the commands as a person uses them (the server's /help is about the wire). */
+export declare const CLIENT_HELP = "Commands:\n  /list                 the active topics and how many people are in each\n  /who                  who is in this topic\n  /join <topic>         leave this topic and join another one\n  /dm <user> <text>     a private message to someone in this topic\n  /leave                leave the topic and go back to the lobby\n  /help                 this help\n  /quit                 leave and exit (also Ctrl-D, or Ctrl-C on an empty line)\nAnything else you type is sent to everyone in the topic. Messages expire after\nthe time the server says when you join. If the connection drops, the client\nreconnects by itself and keeps your name; messages sent meanwhile are shown once.";
+/** The status line for people typing: `bob is typing…`, `bob and carol are typing…`. */
+export declare function typingStatus(names: readonly string[]): string;

@@ -77,7 +77,9 @@ export function parseServerFrame(text) {
     const type = value['type'];
     return typeof type === 'string' ? value : undefined;
 }
-export function formatMessage(frame, paint) {
+/** `[HH:MM:SS] name: text` for a message frame or history entry (ours too, from its ack). */
+export function formatMessage(message, paint) {
+    const frame = message;
     return `[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['username']))}: ${indentContinuation(str(frame['message']))}`;
 }
 /** `alice, bob` as name parts for a system line. */
@@ -136,10 +138,16 @@ export function formatFrame(frame, view = {}) {
         case 'typing':
             return [paint.dim(`${str(frame['username'])} is typing…`)];
         case 'topics': {
-            if (typeof frame['text'] === 'string')
-                return sanitize(frame['text']).split('\n');
             const topics = Array.isArray(frame['topics']) ? frame['topics'] : [];
-            return ['Active Topics:', ...topics.map((t) => `- ${str(t.topic)} (${plural(Number(t.users), 'user', 'users')})`)];
+            const lines = typeof frame['text'] === 'string'
+                ? sanitize(frame['text']).split('\n')
+                : ['Active Topics:', ...topics.map((t) => `- ${str(t.topic)} (${plural(Number(t.users), 'user', 'users')})`)];
+            // The server lists the busiest topics only, and says so with `truncated` and `total`.
+            if (frame['truncated'] === true) {
+                const total = typeof frame['total'] === 'number' ? ` of ${frame['total']}` : '';
+                lines.push(paint.system(`(${topics.length}${total} topics shown: the busiest ones)`));
+            }
+            return lines;
         }
         case 'users': {
             const users = strings(frame['users']);
@@ -148,6 +156,9 @@ export function formatFrame(frame, view = {}) {
         case 'help':
             return str(frame['text']).split('\n');
         case 'error':
+            if (frame['code'] === 'unavailable') {
+                return [paint.error(`server unavailable: ${str(frame['message'])} (that was not carried out; try again in a moment)`)];
+            }
             return [paint.error(`error ${str(frame['code'])}: ${str(frame['message'])}`)];
         default:
             return [paint.dim(`? ${sanitize(JSON.stringify(frame))}`)];
@@ -167,10 +178,34 @@ const CLOSE_NAMES = {
     1012: 'service restart',
     1013: 'try again later',
     1014: 'bad gateway',
+    4000: 'replaced',
 };
 /** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
 export function describeClose(code, reason) {
     const name = CLOSE_NAMES[code];
     const text = `${code}${name ? ` ${name}` : ''}`;
     return reason ? `${text}: ${sanitize(reason)}` : text;
+}
+/** The client's own `/help`: the commands as a person uses them (the server's /help is about the wire). */
+export const CLIENT_HELP = `Commands:
+  /list                 the active topics and how many people are in each
+  /who                  who is in this topic
+  /join <topic>         leave this topic and join another one
+  /dm <user> <text>     a private message to someone in this topic
+  /leave                leave the topic and go back to the lobby
+  /help                 this help
+  /quit                 leave and exit (also Ctrl-D, or Ctrl-C on an empty line)
+Anything else you type is sent to everyone in the topic. Messages expire after
+the time the server says when you join. If the connection drops, the client
+reconnects by itself and keeps your name; messages sent meanwhile are shown once.`;
+/** The status line for people typing: `bob is typing…`, `bob and carol are typing…`. */
+export function typingStatus(names) {
+    const shown = names.map(sanitize);
+    if (shown.length === 0)
+        return '';
+    if (shown.length === 1)
+        return `${shown[0]} is typing…`;
+    if (shown.length <= 3)
+        return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)} are typing…`;
+    return `${shown.length} people are typing…`;
 }

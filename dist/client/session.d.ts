@@ -1,16 +1,30 @@
-import { type ServerFrame } from './format.ts';
 /**
  * Delay before reconnect attempt `attempt` (1-based): 0.5 s doubling to at most
  * 10 s, with ±20 % jitter so that clients dropped together do not return together.
  */
 export declare function backoffDelay(attempt: number, random?: () => number): number;
+/**
+ * TLS verification failures (Node's OpenSSL codes): waiting will not make the
+ * certificate trusted, so they end the session at once.
+ */
+export declare function isCertificateError(error: Error): boolean;
+export interface SessionOptions {
+    /** Failed attempts in a row before giving up. */
+    maxAttempts: number;
+    /** Extra trusted CA (PEM) for wss://. */
+    ca?: string | undefined;
+    /** False: do not verify the server certificate (`--insecure`). */
+    rejectUnauthorized?: boolean | undefined;
+    /** Ping interval; a ping unanswered by the next one drops the link. 0 = off. */
+    keepaliveMs?: number | undefined;
+}
 interface RetryInfo {
     attempt: number;
     maxAttempts: number;
     delayMs: number;
     cause: string;
 }
-type EndInfo = {
+export type EndInfo = {
     kind: 'closed';
     code: number;
     reason: string;
@@ -20,8 +34,9 @@ type EndInfo = {
     error: Error;
     gaveUp: boolean;
     attempts: number;
+    certificate: boolean;
 };
-interface SessionHandlers {
+export interface SessionHandlers {
     open(reconnected: boolean): void;
     text(data: string): void;
     binary(bytes: number): void;
@@ -37,7 +52,7 @@ export declare function errorText(error: Error): string;
  */
 export declare class Session {
     #private;
-    constructor(url: string, maxAttempts: number, handlers: SessionHandlers);
+    constructor(url: string, options: SessionOptions, handlers: SessionHandlers);
     get isOpen(): boolean;
     start(): void;
     send(text: string): boolean;
@@ -46,30 +61,6 @@ export declare class Session {
     expectClose(): void;
     close(code?: number, reason?: string): void;
 }
-interface Outgoing {
-    text: string;
-    /** The server answers it with exactly one frame to us (ack, error, welcome, ...). */
-    expectsReply: boolean;
-}
-/**
- * Frames waiting to be sent, paced by a token bucket under the server's
- * default rate limit (50 frames/s, burst 100) so that a paste or a piped file
- * is not dropped with `rate_limited`. Frames wait here while disconnected.
- */
-export declare class Outbox {
-    #private;
-    constructor(trySend: (text: string) => boolean, onSent: (item: Outgoing) => void);
-    get size(): number;
-    push(text: string, expectsReply: boolean): void;
-    /** The join payload must precede lines queued while we were away. */
-    unshift(text: string, expectsReply: boolean): void;
-    /** For frames that may be dropped (typing): sent only if nothing waits and the budget allows. */
-    sendIfIdle(text: string): void;
-    pump(): void;
-    stop(): void;
-}
-/** Frames the server sends to us in answer to one of ours (one each). */
-export declare function isReply(frame: ServerFrame, self: string | undefined): boolean;
-export declare function joinPayload(username: string, topic: string): string;
-export declare function commandName(line: string): string;
+/** One line saying why the session ended (not for an end we asked for). */
+export declare function describeEnd(info: EndInfo, url: string): string;
 export {};

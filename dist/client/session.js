@@ -1,12 +1,14 @@
 /**
- * The client's WebSocket session: connects, reconnects with backoff after an
- * unexpected drop, rejoins the same topic, and keeps the outbox of frames
- * waiting for their replies. Both front ends of the CLI (interactive and pipe)
- * run on it; it prints nothing itself.
+ * The client's WebSocket session: connects (ws:// or wss:// with an extra CA
+ * or without verification), notices a dead link with keepalive pings, and
+ * reconnects with backoff after a drop or a server close that allows it.
+ * Both front ends of the CLI (interactive and pipe) run on it; it knows
+ * nothing of chat and prints nothing itself.
  */
+import { ChatCloseCode } from "../chat/wire.js";
 import { HandshakeError, connect } from "../websocket/client.js";
 import { ReadyState } from "../websocket/connection.js";
-import { describeClose, parseServerFrame } from "./format.js";
+import { describeClose } from "./format.js";
 /**
  * Delay before reconnect attempt `attempt` (1-based): 0.5 s doubling to at most
  * 10 s, with ±20 % jitter so that clients dropped together do not return together.
@@ -17,11 +19,31 @@ export function backoffDelay(attempt, random = Math.random) {
 }
 /**
  * Close codes after which coming back may work: the server went away or
- * restarted (1001, 1012), the link broke (1006), a server fault or overload
- * (1011, 1013, 1014). A policy or protocol close (1002, 1007, 1008, 1009) or a
- * deliberate normal close (1000, e.g. idle) would only happen again.
+ * restarted (1001, 1012), the link broke (1006, also after a keepalive
+ * timeout), a server fault or overload (1011, 1013, 1014). A policy or
+ * protocol close (1002, 1007, 1008, 1009) or a deliberate normal close (1000,
+ * `/quit` or idle) would only happen again, and after 4000 (`replaced`)
+ * another connection of the same user has taken over: coming back would
+ * take it over in turn.
  */
-const RETRY_CLOSE_CODES = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
+const RETRY_CLOSE_CODES = new Set([
+    ChatCloseCode.GOING_AWAY,
+    1006,
+    1011,
+    ChatCloseCode.SERVICE_RESTART,
+    ChatCloseCode.TRY_AGAIN_LATER,
+    1014,
+]);
+/**
+ * TLS verification failures (Node's OpenSSL codes): waiting will not make the
+ * certificate trusted, so they end the session at once.
+ */
+export function isCertificateError(error) {
+    const code = error.code;
+    if (typeof code !== 'string')
+        return false;
+    return /CERT|SIGNATURE|ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/.test(code);
+}
 export function errorText(error) {
     const code = error.code;
     return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message || String(error);
@@ -33,8 +55,9 @@ export function errorText(error) {
  */
 export class Session {
     #url;
-    #maxAttempts;
+    #options;
     #handlers;
+    #keepalive;
     #conn;
     #connecting = false;
     #everOpened = false;
@@ -46,9 +69,9 @@ export class Session {
     #ended = false;
     #timer;
     #lastError;
-    constructor(url, maxAttempts, handlers) {
+    constructor(url, options, handlers) {
         this.#url = url;
-        this.#maxAttempts = maxAttempts;
+        this.#options = options;
         this.#handlers = handlers;
     }
     get isOpen() {
@@ -85,7 +108,12 @@ export class Session {
         this.#connecting = true;
         let conn;
         try {
-            conn = await connect(this.#url, { handshakeTimeoutMs: 5000, closeTimeoutMs: 2000 });
+            conn = await connect(this.#url, {
+                handshakeTimeoutMs: 5000,
+                closeTimeoutMs: 2000,
+                ...(this.#options.ca !== undefined ? { ca: this.#options.ca } : {}),
+                ...(this.#options.rejectUnauthorized !== undefined ? { rejectUnauthorized: this.#options.rejectUnauthorized } : {}),
+            });
         }
         catch (error) {
             this.#connecting = false;
@@ -107,6 +135,7 @@ export class Session {
             this.#lastError = error;
         });
         conn.on('close', (code, reason) => this.#dropped(conn, code, reason));
+        this.#startKeepalive(conn);
         if (this.#closing) {
             conn.close(1000, '');
             return;
@@ -121,10 +150,14 @@ export class Session {
             return;
         }
         this.#failures++;
+        if (isCertificateError(error)) {
+            this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures, certificate: true });
+            return;
+        }
         // A 4xx answer (wrong path, refused origin) will not change by waiting; 429 might.
         const status = error instanceof HandshakeError ? error.status : undefined;
         if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-            this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures });
+            this.#end({ kind: 'failed', error, gaveUp: false, attempts: this.#failures, certificate: false });
             return;
         }
         this.#retry(`cannot connect: ${errorText(error)}`, error);
@@ -133,6 +166,8 @@ export class Session {
         if (this.#conn !== conn)
             return;
         this.#conn = undefined;
+        clearInterval(this.#keepalive);
+        this.#keepalive = undefined;
         if (this.#closing) {
             this.#end({ kind: 'closed', code, reason, requested: true });
             return;
@@ -150,13 +185,32 @@ export class Session {
     }
     #retry(cause, error) {
         const attempt = this.#failures + 1;
-        if (attempt > this.#maxAttempts) {
-            this.#end({ kind: 'failed', error, gaveUp: true, attempts: this.#failures });
+        if (attempt > this.#options.maxAttempts) {
+            this.#end({ kind: 'failed', error, gaveUp: true, attempts: this.#failures, certificate: false });
             return;
         }
         const delayMs = backoffDelay(attempt);
-        this.#handlers.retrying({ attempt, maxAttempts: this.#maxAttempts, delayMs, cause });
+        this.#handlers.retrying({ attempt, maxAttempts: this.#options.maxAttempts, delayMs, cause });
         this.#timer = setTimeout(() => void this.#attempt(), delayMs);
+    }
+    /**
+     * A half-open link (a phone that changed networks) delivers nothing and
+     * reports nothing: ping, and if nothing at all came back by the next ping,
+     * drop the TCP connection without a close frame. A close frame would tell
+     * the server that we left on purpose, which ends the membership that the
+     * reconnect wants to resume.
+     */
+    #startKeepalive(conn) {
+        const every = this.#options.keepaliveMs ?? 0;
+        if (every <= 0)
+            return;
+        this.#keepalive = setInterval(() => {
+            if (conn.heartbeat())
+                return;
+            this.#lastError = new Error(`no answer to a ping within ${(every / 1000).toFixed(1)} s`);
+            conn.terminate();
+        }, every);
+        this.#keepalive.unref();
     }
     #end(info) {
         if (this.#ended)
@@ -165,93 +219,16 @@ export class Session {
         this.#handlers.ended(info);
     }
 }
-/**
- * Frames waiting to be sent, paced by a token bucket under the server's
- * default rate limit (50 frames/s, burst 100) so that a paste or a piped file
- * is not dropped with `rate_limited`. Frames wait here while disconnected.
- */
-export class Outbox {
-    #queue = [];
-    #trySend;
-    #onSent;
-    #rate = 40;
-    #burst = 60;
-    #tokens = 60;
-    #last = Date.now();
-    #timer;
-    constructor(trySend, onSent) {
-        this.#trySend = trySend;
-        this.#onSent = onSent;
-    }
-    get size() {
-        return this.#queue.length;
-    }
-    push(text, expectsReply) {
-        this.#queue.push({ text, expectsReply });
-        this.pump();
-    }
-    /** The join payload must precede lines queued while we were away. */
-    unshift(text, expectsReply) {
-        this.#queue.unshift({ text, expectsReply });
-        this.pump();
-    }
-    /** For frames that may be dropped (typing): sent only if nothing waits and the budget allows. */
-    sendIfIdle(text) {
-        this.#refill();
-        if (this.#queue.length > 0 || this.#tokens < 1)
-            return;
-        if (this.#trySend(text))
-            this.#tokens--;
-    }
-    pump() {
-        this.#refill();
-        while (this.#queue.length > 0 && this.#tokens >= 1) {
-            const item = this.#queue[0];
-            if (!this.#trySend(item.text))
-                return; // not connected: wait for the next open
-            this.#queue.shift();
-            this.#tokens--;
-            this.#onSent(item);
+/** One line saying why the session ended (not for an end we asked for). */
+export function describeEnd(info, url) {
+    if (info.kind === 'closed') {
+        if (info.code === ChatCloseCode.REPLACED) {
+            return 'this session was taken over by another connection (the same user resumed elsewhere); not reconnecting';
         }
-        if (this.#queue.length > 0 && this.#timer === undefined) {
-            const wait = Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
-            this.#timer = setTimeout(() => {
-                this.#timer = undefined;
-                this.pump();
-            }, Math.max(1, wait));
-        }
+        return `the server closed the connection: ${describeClose(info.code, info.reason)}`;
     }
-    stop() {
-        if (this.#timer !== undefined)
-            clearTimeout(this.#timer);
-        this.#timer = undefined;
+    if (info.certificate) {
+        return `cannot connect to ${url}: the server's certificate is not trusted (${errorText(info.error)}); use --ca FILE to trust its CA, or --insecure to skip the check`;
     }
-    #refill() {
-        const now = Date.now();
-        this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
-        this.#last = now;
-    }
-}
-// ---- chat state shared by both front ends ----------------------------------
-/** Frames the server sends to us in answer to one of ours (one each). */
-export function isReply(frame, self) {
-    switch (frame.type) {
-        case 'welcome':
-        case 'ack':
-        case 'error':
-        case 'topics':
-        case 'users':
-        case 'help':
-            return true;
-        case 'left':
-            return self !== undefined && frame['username'] === self; // the answer to /leave
-        default:
-            return false;
-    }
-}
-export function joinPayload(username, topic) {
-    return JSON.stringify({ username, topic });
-}
-export function commandName(line) {
-    return line.slice(1).split(/\s/, 1)[0] ?? '';
+    return info.gaveUp ? `giving up after ${info.attempts} failed attempt(s): ${errorText(info.error)}` : `cannot connect to ${url}: ${errorText(info.error)}`;
 }

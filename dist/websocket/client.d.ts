@@ -1,4 +1,5 @@
 import { WebSocketConnection } from './connection.ts';
+import { type PerMessageDeflateOptions } from './permessage-deflate.ts';
 export interface ConnectOptions {
     /** Subprotocols to offer (§4.1 Sec-WebSocket-Protocol). */
     protocols?: readonly string[];
@@ -13,6 +14,8 @@ export interface ConnectOptions {
     /** TLS: extra trusted CA certificates (PEM), or false to skip verification. */
     ca?: string | Buffer;
     rejectUnauthorized?: boolean;
+    /** Offer permessage-deflate (RFC 7692); off by default. True or options to offer it. */
+    perMessageDeflate?: PerMessageDeflateOptions | boolean;
 }
 export declare class HandshakeError extends Error {
     readonly status: number | undefined;

@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { WebSocketConnection } from "./connection.js";
 import { acceptKey, generateKey } from "./handshake.js";
+import { acceptDeflateResponse, deflateOffer, } from "./permessage-deflate.js";
 export class HandshakeError extends Error {
     status;
     constructor(message, status) {
@@ -44,6 +45,9 @@ export function connect(url, options = {}) {
         }
         if (options.origin !== undefined)
             headers['Origin'] = options.origin;
+        const deflateOptions = options.perMessageDeflate === true ? {} : options.perMessageDeflate ? options.perMessageDeflate : undefined;
+        if (deflateOptions)
+            headers['Sec-WebSocket-Extensions'] = deflateOffer(deflateOptions);
         const send = secure ? httpsRequest : httpRequest;
         const req = send({
             hostname: target.hostname.replace(/^\[|\]$/g, ''),
@@ -74,13 +78,6 @@ export function connect(url, options = {}) {
                     ? 'Upgrade is not websocket'
                     : undefined;
             const protocol = res.headers['sec-websocket-protocol'];
-            // §4.1: an extension we did not offer (we offer none) fails the connection.
-            const extensions = res.headers['sec-websocket-extensions'];
-            if (!problem && extensions !== undefined) {
-                socket.destroy();
-                reject(new HandshakeError(`server chose an extension we did not offer: ${extensions}`));
-                return;
-            }
             if (problem) {
                 socket.destroy();
                 reject(new HandshakeError(problem, res.statusCode));
@@ -90,6 +87,20 @@ export function connect(url, options = {}) {
                 socket.destroy();
                 reject(new HandshakeError(`server chose a subprotocol we did not offer: ${protocol}`));
                 return;
+            }
+            // §4.1: an extension we did not offer, or an answer we cannot honour, fails the connection.
+            const extensions = res.headers['sec-websocket-extensions'];
+            let deflate;
+            if (extensions !== undefined) {
+                const agreed = deflateOptions
+                    ? acceptDeflateResponse(extensions, deflateOptions)
+                    : `server chose an extension we did not offer: ${extensions}`;
+                if (typeof agreed === 'string') {
+                    socket.destroy();
+                    reject(new HandshakeError(agreed));
+                    return;
+                }
+                deflate = agreed;
             }
             socket.setNoDelay(true);
             // Frames that came with the 101 (in `head`) or right after it must wait
@@ -106,6 +117,7 @@ export function connect(url, options = {}) {
                 closeTimeoutMs: options.closeTimeoutMs,
                 protocol,
                 remoteAddress: socket.remoteAddress,
+                deflate,
             });
             resolve(connection);
             setImmediate(() => socket.resume());

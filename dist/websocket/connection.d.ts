@@ -6,7 +6,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { type DecoderHandler } from './decoder.ts';
+import { type ErrorCode } from './errors.ts';
+import { type DecoderHandler } from './frame-parser.ts';
+import type { NegotiatedDeflate } from './permessage-deflate.ts';
+import { PreparedMessage } from './prepared.ts';
 export declare const ReadyState: {
     readonly CONNECTING: 0;
     readonly OPEN: 1;
@@ -22,8 +25,15 @@ export interface ConnectionOptions {
     maxFragments?: number;
     /** How long to wait for the peer's part of the closing handshake. Default 5 s. */
     closeTimeoutMs?: number;
-    /** Unsent bytes allowed before the peer counts as a slow consumer; 0 = no cap. */
+    /**
+     * Slow-consumer cap: a frame is refused (and the connection dropped with
+     * 1013) when the bytes already buffered before it exceed this; the frame
+     * itself does not count, so one large frame to an idle peer always goes.
+     * 0 = no cap.
+     */
     maxBufferedAmount?: number;
+    /** permessage-deflate as negotiated in the handshake, if it was. */
+    deflate?: NegotiatedDeflate | undefined;
     /** The subprotocol agreed in the handshake, if any. */
     protocol?: string | undefined;
     remoteAddress?: string | undefined;
@@ -36,14 +46,27 @@ export interface ConnectionEvents {
     pong: [payload: Buffer];
     /** `code` is the peer's close code, or ours when the peer sent none, or 1006. */
     close: [code: number, reason: string];
-    /** A protocol fault by the peer (we closed with `code`) or a socket error. */
+    /** A protocol fault by the peer (a WebSocketError: we closed with its `closeCode`) or a socket error. */
     error: [error: Error & {
         closeCode?: number;
+        code?: string;
     }];
+}
+export interface SendOptions {
+    /**
+     * With permessage-deflate negotiated: true compresses this message whatever
+     * its size, false sends it plain; by default it is compressed from the
+     * agreed threshold up. Without the extension it has no effect.
+     */
+    compress?: boolean;
 }
 export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> implements DecoderHandler {
     readonly protocol: string | undefined;
     readonly remoteAddress: string | undefined;
+    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+    readonly extensions: string;
+    /** permessage-deflate as negotiated, or undefined. */
+    readonly deflate: NegotiatedDeflate | undefined;
     /** Free for the application to use (e.g. a session id). */
     id: number;
     private readonly socket;
@@ -68,14 +91,21 @@ export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> 
     get readyState(): ReadyState;
     /** Bytes accepted by send() that the kernel has not taken yet. */
     get bufferedAmount(): number;
-    /** Sends a text (string) or binary (bytes) message. False if not open. */
-    send(data: string | Uint8Array): boolean;
     /**
-     * Sends a frame made by `encodeMessage` (unmasked), e.g. one broadcast frame
-     * shared by many connections. Server connections only: a client must mask
-     * each frame with its own key (§5.3).
+     * Sends a text (string) or binary (bytes) message, compressed when
+     * permessage-deflate was negotiated and it is at least the threshold long
+     * (see SendOptions). True only if the frame was queued: false when the
+     * connection is closing or closed, or was just dropped as a slow consumer.
      */
-    sendPrepared(frame: Buffer): boolean;
+    send(data: string | Uint8Array, options?: SendOptions): boolean;
+    /**
+     * Sends a message prepared once for many connections: a PreparedMessage
+     * (its compressed frame if this connection negotiated permessage-deflate
+     * and the message wants it, else its plain frame) or a frame made by
+     * `encodeMessage` (unmasked). Server connections only: a client must mask
+     * each frame with its own key (§5.3). Returns what send() returns.
+     */
+    sendPrepared(message: Buffer | PreparedMessage): boolean;
     ping(payload?: string | Uint8Array): boolean;
     /**
      * Starts the closing handshake (§7.1.2). The TCP connection is closed once
@@ -106,7 +136,7 @@ export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> 
     onPing(payload: Buffer): void;
     onPong(payload: Buffer): void;
     onClose(code: number, reason: string): void;
-    onFault(code: number, reason: string): void;
+    onFault(code: number, reason: string, errorCode: ErrorCode): void;
     /** @internal */
     onSocketError(error: Error): void;
     /** @internal */

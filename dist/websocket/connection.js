@@ -6,8 +6,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { CloseCode } from "./close-codes.js";
-import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameDecoder } from "./decoder.js";
+import { deflatePayload } from "./deflate.js";
 import { Opcode, encodeClose, encodeFrame, encodeMessage } from "./encoder.js";
+import { WebSocketError } from "./errors.js";
+import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameParser } from "./frame-parser.js";
+import { PreparedMessage } from "./prepared.js";
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 const OWNER = Symbol('wschat.connection');
 function onSocketData(chunk) {
@@ -50,6 +53,10 @@ function flushDirty() {
 export class WebSocketConnection extends EventEmitter {
     protocol;
     remoteAddress;
+    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+    extensions;
+    /** permessage-deflate as negotiated, or undefined. */
+    deflate;
     /** Free for the application to use (e.g. a session id). */
     id = 0;
     socket;
@@ -78,10 +85,13 @@ export class WebSocketConnection extends EventEmitter {
         this.remoteAddress = options.remoteAddress;
         this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
         this.maxBufferedAmount = options.maxBufferedAmount ?? 0;
-        this.decoder = new FrameDecoder(this, {
+        this.deflate = options.deflate;
+        this.extensions = options.deflate?.header ?? '';
+        this.decoder = new FrameParser(this, {
             role: options.role,
             maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
             maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+            deflate: options.deflate,
         });
         this.onClosed = options.onClosed;
         // Shared listener functions find the connection through the socket, so a
@@ -101,23 +111,42 @@ export class WebSocketConnection extends EventEmitter {
     get bufferedAmount() {
         return this.pendingBytes + this.socket.writableLength;
     }
-    /** Sends a text (string) or binary (bytes) message. False if not open. */
-    send(data) {
+    /**
+     * Sends a text (string) or binary (bytes) message, compressed when
+     * permessage-deflate was negotiated and it is at least the threshold long
+     * (see SendOptions). True only if the frame was queued: false when the
+     * connection is closing or closed, or was just dropped as a slow consumer.
+     */
+    send(data, options) {
         if (this.state !== ReadyState.OPEN)
             return false;
-        return this.enqueue(encodeMessage(data, { mask: this.role === 'client' }));
+        const mask = this.role === 'client';
+        const deflate = this.deflate;
+        if (deflate !== undefined && options?.compress !== false) {
+            // A string has at least as many UTF-8 bytes as UTF-16 units.
+            const long = options?.compress === true ||
+                data.length >= deflate.threshold ||
+                (typeof data === 'string' && Buffer.byteLength(data) >= deflate.threshold);
+            if (long) {
+                const opcode = typeof data === 'string' ? Opcode.TEXT : Opcode.BINARY;
+                return this.enqueue(encodeFrame(opcode, deflatePayload(data, deflate), { mask, compressed: true }));
+            }
+        }
+        return this.enqueue(encodeMessage(data, { mask }));
     }
     /**
-     * Sends a frame made by `encodeMessage` (unmasked), e.g. one broadcast frame
-     * shared by many connections. Server connections only: a client must mask
-     * each frame with its own key (§5.3).
+     * Sends a message prepared once for many connections: a PreparedMessage
+     * (its compressed frame if this connection negotiated permessage-deflate
+     * and the message wants it, else its plain frame) or a frame made by
+     * `encodeMessage` (unmasked). Server connections only: a client must mask
+     * each frame with its own key (§5.3). Returns what send() returns.
      */
-    sendPrepared(frame) {
+    sendPrepared(message) {
         if (this.state !== ReadyState.OPEN)
             return false;
         if (this.role === 'client')
             throw new Error('sendPrepared is for server connections');
-        return this.enqueue(frame);
+        return this.enqueue(message instanceof PreparedMessage ? message.frameFor(this.deflate) : message);
     }
     ping(payload = '') {
         if (this.state !== ReadyState.OPEN)
@@ -169,7 +198,9 @@ export class WebSocketConnection extends EventEmitter {
         }
     }
     enqueue(frame) {
-        if (this.maxBufferedAmount > 0 && this.bufferedAmount + frame.length > this.maxBufferedAmount) {
+        // Only what is already waiting counts, not this frame: a peer that reads
+        // is never dropped for one large message (a welcome with history).
+        if (this.maxBufferedAmount > 0 && this.bufferedAmount > this.maxBufferedAmount) {
             this.dropSlowConsumer();
             return false;
         }
@@ -263,11 +294,10 @@ export class WebSocketConnection extends EventEmitter {
         if (!this.queued)
             this.flush();
     }
-    onFault(code, reason) {
+    onFault(code, reason, errorCode) {
         // §7.1.7 "Fail the WebSocket Connection": send a Close, then close TCP.
-        if (this.listenerCount('error') > 0) {
-            this.emit('error', Object.assign(new Error(reason), { closeCode: code }));
-        }
+        if (this.listenerCount('error') > 0)
+            this.emit('error', new WebSocketError(reason, errorCode, code));
         if (!this.closeSent) {
             this.sendClose(code, reason);
             this.closeCode = code;

@@ -12,6 +12,8 @@ export interface EncodeOptions {
     mask?: boolean;
     /** Clear for all but the last frame of a fragmented message (§5.4). */
     fin?: boolean;
+    /** Sets RSV1: the payload is a compressed message (RFC 7692 §6; first frame only). */
+    compressed?: boolean;
 }
 /**
  * Encodes one frame into a single new buffer (header and payload together,

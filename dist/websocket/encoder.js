@@ -19,8 +19,8 @@ function headerSize(length, masked) {
     const base = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
     return masked ? base + 4 : base;
 }
-function writeHeader(out, opcode, fin, length, masked) {
-    out[0] = (fin ? 0x80 : 0) | opcode;
+function writeHeader(out, opcode, fin, length, masked, rsv1) {
+    out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
     const maskBit = masked ? 0x80 : 0;
     if (length < 126) {
         out[1] = maskBit | length;
@@ -62,7 +62,7 @@ export function encodeFrame(opcode, payload, options = {}) {
     const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
     const offset = headerSize(length, masked);
     const out = Buffer.allocUnsafe(offset + length);
-    writeHeader(out, opcode, options.fin !== false, length, masked);
+    writeHeader(out, opcode, options.fin !== false, length, masked, options.compressed === true);
     if (typeof payload === 'string')
         out.write(payload, offset, length, 'utf8');
     else

@@ -24,6 +24,6 @@ export type HandshakeResult = {
 /** Checks an upgrade request against §4.2.1 and the server's own policy. Never throws. */
 export declare function checkUpgradeRequest(req: IncomingMessage, options?: HandshakeOptions): HandshakeResult;
 /** The 101 response that completes the handshake (§4.2.2 step 5). */
-export declare function acceptResponse(key: string, protocol?: string): string;
+export declare function acceptResponse(key: string, protocol?: string, extensions?: string): string;
 /** A plain-text HTTP error response that also closes the connection. */
 export declare function errorResponse(status: number, message: string, headers?: Record<string, string>): string;

@@ -70,13 +70,16 @@ export function checkUpgradeRequest(req, options = {}) {
     return { ok: true, key: key.trim(), protocol };
 }
 /** The 101 response that completes the handshake (§4.2.2 step 5). */
-export function acceptResponse(key, protocol) {
+export function acceptResponse(key, protocol, extensions) {
     let response = 'HTTP/1.1 101 Switching Protocols\r\n' +
         'Upgrade: websocket\r\n' +
         'Connection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n`;
     if (protocol !== undefined)
         response += `Sec-WebSocket-Protocol: ${protocol}\r\n`;
+    // §9.1: the extensions the server accepted, in the form it uses them.
+    if (extensions !== undefined && extensions !== '')
+        response += `Sec-WebSocket-Extensions: ${extensions}\r\n`;
     return response + '\r\n';
 }
 /** A plain-text HTTP error response that also closes the connection. */

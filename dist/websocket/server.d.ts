@@ -10,6 +10,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketConnection } from './connection.ts';
 import { type HandshakeOptions } from './handshake.ts';
+import { type PerMessageDeflateOptions } from './permessage-deflate.ts';
 export interface WebSocketServerOptions extends HandshakeOptions {
     /** Largest incoming message in bytes, after reassembly (1009 beyond it). */
     maxMessageSize?: number;
@@ -21,12 +22,30 @@ export interface WebSocketServerOptions extends HandshakeOptions {
     closeTimeoutMs?: number;
     /** Ping every connection this often and drop those silent since the last ping; 0 = off. */
     heartbeatIntervalMs?: number;
-    /** Unsent bytes one connection may hold before it is dropped as a slow consumer; 0 = no cap. */
+    /**
+     * Slow-consumer cap: a frame is refused and the connection dropped (1013)
+     * when the bytes already buffered for it, before that frame, exceed this.
+     * 0 = no cap.
+     */
     maxBufferedAmount?: number;
     /** Open connections in total; beyond it upgrades get 503. 0 = no limit. */
     maxConnections?: number;
-    /** Open connections per remote address; beyond it upgrades get 503. 0 = no limit. */
+    /**
+     * Open connections per client address (IPv6 counted by /64, IPv4-mapped
+     * IPv6 as IPv4); beyond it upgrades get 503. 0 = no limit.
+     */
     maxConnectionsPerIp?: number;
+    /**
+     * The client's address for `connection.remoteAddress` and the per-address
+     * cap, e.g. from a header set by a trusted proxy. Default: the socket's peer.
+     */
+    clientAddress?: ((req: IncomingMessage) => string) | undefined;
+    /**
+     * permessage-deflate (RFC 7692): off by default; true or options to
+     * accept it when offered. The server always keeps no context between
+     * messages (no zlib state per connection).
+     */
+    perMessageDeflate?: PerMessageDeflateOptions | boolean | undefined;
 }
 export interface WebSocketServerEvents {
     connection: [connection: WebSocketConnection, request: IncomingMessage];

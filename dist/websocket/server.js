@@ -8,7 +8,9 @@ import { EventEmitter } from 'node:events';
 import { Server as TlsServer } from 'node:tls';
 import { CloseCode } from "./close-codes.js";
 import { ReadyState, WebSocketConnection } from "./connection.js";
+import { addressGroup } from "./address.js";
 import { acceptResponse, checkUpgradeRequest, errorResponse } from "./handshake.js";
+import { acceptDeflateOffer } from "./permessage-deflate.js";
 export class WebSocketServer extends EventEmitter {
     connections = new Set();
     options;
@@ -52,15 +54,21 @@ export class WebSocketServer extends EventEmitter {
         const max = this.options.maxConnections ?? 0;
         if (max > 0 && this.connections.size >= max)
             return this.refuse(socket, req, 503, 'too many connections');
-        const address = req.socket.remoteAddress ?? '';
+        const address = this.options.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+        const group = addressGroup(address);
         const perIp = this.options.maxConnectionsPerIp ?? 0;
-        const fromAddress = this.perAddress.get(address) ?? 0;
+        const fromAddress = this.perAddress.get(group) ?? 0;
         if (perIp > 0 && fromAddress >= perIp)
             return this.refuse(socket, req, 503, 'too many connections from this address');
+        const deflateOptions = this.options.perMessageDeflate;
+        const offer = req.headers['sec-websocket-extensions'];
+        const deflate = deflateOptions && typeof offer === 'string'
+            ? acceptDeflateOffer(offer, deflateOptions === true ? {} : deflateOptions)
+            : undefined;
         endHandshakeTimer(req.socket);
         if ('setNoDelay' in socket)
             socket.setNoDelay(true);
-        socket.write(acceptResponse(result.key, result.protocol));
+        socket.write(acceptResponse(result.key, result.protocol, deflate?.header));
         const connection = new WebSocketConnection(socket, {
             role: 'server',
             maxMessageSize: this.options.maxMessageSize,
@@ -69,10 +77,11 @@ export class WebSocketServer extends EventEmitter {
             maxBufferedAmount: this.options.maxBufferedAmount,
             protocol: result.protocol,
             remoteAddress: address,
+            deflate,
             onClosed: this.forget,
         }, head);
         this.connections.add(connection);
-        this.perAddress.set(address, fromAddress + 1);
+        this.perAddress.set(group, fromAddress + 1);
         this.emit('connection', connection, req);
     }
     /**
@@ -96,7 +105,7 @@ export class WebSocketServer extends EventEmitter {
     /** Bookkeeping when a connection ends: one function shared by all of them. */
     forget = (connection) => {
         this.connections.delete(connection);
-        const address = connection.remoteAddress ?? '';
+        const address = addressGroup(connection.remoteAddress ?? '');
         const left = (this.perAddress.get(address) ?? 1) - 1;
         if (left > 0)
             this.perAddress.set(address, left);

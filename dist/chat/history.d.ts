@@ -1,0 +1,61 @@
+/**
+ * Stored messages: each topic's history, their expiry, and the bounds on
+ * what a topic keeps (a count and a byte budget, oldest dropped first).
+ * Also what a resuming client needs to know whether it can have missed
+ * something: the highest id that left a topic before its time was up or
+ * by expiry, and the last id issued before the topic was created.
+ */
+import { Queue } from './queue.ts';
+export interface HistoryLimits {
+    /** Milliseconds a message is kept; 0 keeps nothing. */
+    messageTtlMs: number;
+    /** Messages per topic; older ones are dropped first. */
+    maxMessages: number;
+    /** Bytes (UTF-16 units of the stored frames, a cheap upper-bound proxy) per topic. */
+    maxBytes: number;
+}
+interface StoredMessage {
+    readonly id: number;
+    readonly expiresAt: number;
+    /** The serialised `message` frame; '' once gone. */
+    json: string;
+    /** Expired, dropped, or its topic was deleted: skip when popped from the global queue. */
+    dead: boolean;
+    readonly history: TopicHistory;
+}
+/** One topic's stored messages, oldest (lowest id) first. */
+export declare class TopicHistory {
+    readonly messages: Queue<StoredMessage>;
+    bytes: number;
+    /** The highest id issued before this topic (this incarnation of its name) was created. */
+    readonly createdAfterId: number;
+    /** The highest id of this topic that expired or was dropped; 0 if none. */
+    goneUpToId: number;
+    constructor(createdAfterId: number);
+    /** Frames of unexpired messages with an id above `since`, oldest first. */
+    framesAfter(since: number, now: number): string[];
+    /**
+     * True when a client that has seen every message up to `since` misses
+     * nothing by taking `framesAfter(since)`: this incarnation of the topic
+     * existed before message `since` was accepted (it was created when the last
+     * id issued was below `since`), and none of its messages above `since` is gone.
+     */
+    isCompleteAfter(since: number): boolean;
+}
+/** Every topic's stored messages, with one expiry queue for all of them. */
+export declare class MessageStore {
+    #private;
+    constructor(limits: HistoryLimits);
+    get count(): number;
+    /** Stores a message frame for `ttlMs` (the TTL of the process that accepted it). */
+    store(history: TopicHistory, id: number, frame: string, now: number, ttlMs?: number): void;
+    /** Puts back a message from a snapshot (in id order, bounds already applied). */
+    restore(history: TopicHistory, id: number, frame: string, expiresAt: number): void;
+    /** Removes every message whose time is up. */
+    expire(now: number): void;
+    /** Forgets a deleted topic's messages now (their records in the global queue are skipped later). */
+    dropTopic(history: TopicHistory): void;
+    /** When the next message expires, if any. */
+    nextExpiry(): number | undefined;
+}
+export {};

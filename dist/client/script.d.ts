@@ -1,0 +1,3 @@
+import { type CliArgs } from './args.ts';
+import type { ClientIO } from './cli.ts';
+export declare function runScript(args: CliArgs, io: ClientIO): Promise<number>;

@@ -1,0 +1,259 @@
+/**
+ * The ordered log of a cluster: one Redis stream per database. Every process
+ * appends its commands with XADD and reads everybody's back with XREAD
+ * BLOCK on a second connection, in stream order, applying each to its own
+ * replica with the entry's time (the milliseconds of its stream id, which
+ * Redis keeps increasing). Redis orders and stores; it decides nothing.
+ *
+ * Around that: a heartbeat (a `tick` command) every second, which is how
+ * the replicas tell a live process from a dead one and how this process
+ * knows its delivery path works end to end (`healthy`); an epoch key that
+ * tells a Redis that lost its data (every replica then starts over and the
+ * processes register their members again, silently); snapshots of the
+ * replica, written by one process, so that a new process starts from the
+ * present and the stream can be trimmed.
+ */
+import { randomBytes } from 'node:crypto';
+import { decodeCommand } from "../chat/commands.js";
+import { RedisConnection } from "../redis/client.js";
+import { parseRedisUrl } from "../redis/url.js";
+const STREAM = 'wschat:log';
+const EPOCH = 'wschat:epoch';
+const SNAPSHOT = 'wschat:snapshot';
+const HEARTBEAT_MS = 1000;
+const SNAPSHOT_EVERY_MS = 5000;
+/** Entries older than the snapshot by this much are trimmed (a lagging reader reloads the snapshot). */
+const TRIM_BEHIND_SNAPSHOT_MS = 30_000;
+const READ_BLOCK_MS = 1000;
+const READ_COUNT = 1000;
+/** Healthy only if this process read one of its own heartbeats back this recently. */
+const HEALTHY_WITHIN_MS = 3 * HEARTBEAT_MS;
+/** Redis replies slower than this count as a stall (then: reconnect). */
+const STALL_TIMEOUT_MS = 4000;
+export class RedisLog {
+    local = false;
+    address;
+    #logger;
+    #apply;
+    #commands;
+    #reader;
+    #service;
+    #epoch;
+    #lastId = '0-0';
+    #lastOwnHeartbeatAt = 0;
+    #reading = false;
+    #closed = false;
+    #wasHealthy = false;
+    #pending = new Set();
+    #heartbeat;
+    #lastSnapshotAt = 0;
+    #syncing;
+    /** False from a disconnect until the epoch of the Redis we reached is checked. */
+    #synced = false;
+    /** Commands applied and reconnects, for /metrics. */
+    applied = 0;
+    reconnects = 0;
+    /** Throws a RedisUrlError for a URL that is not `redis://` or `rediss://` with a database number. */
+    constructor(url, logger, apply) {
+        this.address = parseRedisUrl(url);
+        this.#logger = logger;
+        this.#apply = apply;
+        const options = { stallTimeoutMs: STALL_TIMEOUT_MS };
+        this.#commands = new RedisConnection(this.address, options);
+        this.#reader = new RedisConnection(this.address, { ...options, pingIntervalMs: 0 });
+    }
+    /** Appends can succeed: connected, and the epoch of this connection's Redis is known. */
+    get available() {
+        return this.#commands.isReady && this.#synced;
+    }
+    /** Connected, reading, and registered: this process's own heartbeats come back. */
+    get healthy() {
+        return this.available && this.#reader.isReady && Date.now() - this.#lastOwnHeartbeatAt < HEALTHY_WITHIN_MS;
+    }
+    /** Age of the newest entry applied, in ms (silent loss of delivery shows here). */
+    lastAppliedAgeMs() {
+        const ms = Number(this.#lastId.split('-')[0]);
+        return ms > 0 ? Math.max(0, Date.now() - ms) : -1;
+    }
+    start(service) {
+        this.#service = service;
+        this.#commands.on('ready', () => this.#onReady());
+        this.#commands.on('down', (error) => this.#onDown(error));
+        this.#commands.on('reconnecting', () => this.reconnects++);
+        this.#reader.on('ready', () => void this.#readLoop());
+        this.#commands.connect();
+        this.#reader.connect();
+        this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
+        this.#heartbeat.unref();
+    }
+    append(command, onFailed) {
+        if (!this.available || this.#closed) {
+            queueMicrotask(onFailed);
+            return;
+        }
+        const fields = ['XADD', STREAM, '*', 'e', this.#epoch, 'c', JSON.stringify(command)];
+        const write = this.#commands.command(fields).then(() => undefined, 
+        // No blind resend: the command may or may not have been appended (at most once).
+        () => onFailed());
+        this.#pending.add(write);
+        void write.finally(() => this.#pending.delete(write));
+    }
+    /** Waits (at most `timeoutMs`) for the appends in flight. */
+    async flush(timeoutMs) {
+        let timer;
+        await Promise.race([Promise.allSettled([...this.#pending]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
+    }
+    async close() {
+        this.#closed = true;
+        if (this.#heartbeat)
+            clearInterval(this.#heartbeat);
+        await Promise.allSettled([this.#commands.close(), this.#reader.close()]);
+    }
+    // ---- connection state ----------------------------------------------------------
+    #onDown(error) {
+        this.#synced = false;
+        if (this.#wasHealthy || this.#epoch !== undefined)
+            this.#logger.warn('redis_down', { error: error.message });
+        this.#wasHealthy = false;
+    }
+    #onReady() {
+        this.#syncing = this.#sync()
+            .catch((error) => this.#logger.warn('redis_sync_failed', { error: error.message }))
+            .finally(() => {
+            this.#syncing = undefined;
+            if (this.#commands.isReady && this.#epoch !== undefined)
+                this.#service?.run(this.#service.node.resume());
+        });
+    }
+    /**
+     * After every (re)connect: is this still the Redis we knew? A missing or
+     * different epoch means it lost its data: start over. Otherwise carry on
+     * from where we were, or from the snapshot if our place was trimmed away.
+     */
+    async #sync() {
+        await this.#commands.command(['SET', EPOCH, randomBytes(8).toString('hex'), 'NX']);
+        const epoch = String(await this.#commands.command(['GET', EPOCH]));
+        const known = this.#epoch;
+        if (known !== undefined && epoch !== known) {
+            this.#logger.warn('redis_data_lost', { epoch });
+            this.#epoch = epoch;
+            this.#lastId = '0-0';
+            this.#synced = true;
+            this.#service?.run(this.#service.node.reset());
+            return;
+        }
+        if (known === undefined || (await this.#trimmedPast())) {
+            const raw = await this.#commands.command(['GET', SNAPSHOT]);
+            const snapshot = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+            this.#epoch = epoch;
+            this.#synced = true;
+            if (snapshot !== undefined && snapshot.epoch === epoch) {
+                this.#lastId = snapshot.id;
+                this.#service?.run(this.#service.node.load(snapshot.state));
+            }
+            else if (known !== undefined) {
+                this.#lastId = '0-0';
+                this.#service?.run(this.#service.node.reset());
+            }
+        }
+        this.#synced = true;
+    }
+    /** True when entries after our last one were trimmed before we read them. */
+    async #trimmedPast() {
+        if (this.#lastId === '0-0')
+            return false;
+        const first = await this.#commands.command(['XRANGE', STREAM, '-', '+', 'COUNT', '1']);
+        const id = Array.isArray(first) && Array.isArray(first[0]) ? String(first[0][0]) : undefined;
+        return id !== undefined && compareIds(id, this.#lastId) > 0;
+    }
+    // ---- reading ------------------------------------------------------------------------
+    async #readLoop() {
+        if (this.#reading)
+            return;
+        this.#reading = true;
+        try {
+            while (!this.#closed && this.#reader.isReady) {
+                if (this.#syncing !== undefined || this.#epoch === undefined) {
+                    await (this.#syncing ?? this.#commands.whenReady().then(() => this.#syncing));
+                    if (this.#epoch === undefined)
+                        await delay(100);
+                    continue;
+                }
+                const reply = await this.#reader.command(['XREAD', 'COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', STREAM, this.#lastId], {
+                    timeoutMs: READ_BLOCK_MS + STALL_TIMEOUT_MS,
+                });
+                if (this.#syncing !== undefined)
+                    continue; // a reset or reload happened meanwhile: read again from the new place
+                if (Array.isArray(reply))
+                    this.#applyBatch(reply);
+                this.#maybeSnapshot();
+            }
+        }
+        catch (error) {
+            if (!this.#closed)
+                this.#logger.debug('redis_read_failed', { error: error.message });
+        }
+        finally {
+            this.#reading = false;
+        }
+    }
+    #applyBatch(reply) {
+        const stream = reply[0];
+        for (const [id, fields] of stream?.[1] ?? []) {
+            this.#lastId = id;
+            const epoch = fieldOf(fields, 'e');
+            if (epoch !== this.#epoch)
+                continue; // a stale entry of an older epoch
+            const decoded = decodeCommand(fieldOf(fields, 'c') ?? '');
+            if ('unknown' in decoded) {
+                this.#logger.warn('log_entry_skipped', { id, reason: decoded.unknown });
+                continue;
+            }
+            const now = Number(id.slice(0, id.indexOf('-')));
+            if (decoded.t === 'tick' && decoded.p === this.#service?.processId) {
+                this.#lastOwnHeartbeatAt = Date.now();
+                if (!this.#wasHealthy) {
+                    this.#wasHealthy = true;
+                    this.#logger.info('redis_ok', { epoch: this.#epoch });
+                }
+            }
+            this.applied++;
+            this.#apply(decoded, now);
+        }
+    }
+    // ---- heartbeats and snapshots ------------------------------------------------------------
+    #beat() {
+        const service = this.#service;
+        if (service === undefined || !this.available)
+            return;
+        this.append({ v: 1, t: 'tick', p: service.processId }, () => { });
+    }
+    /** One process (the lowest live id) writes the snapshot and trims the stream behind it. */
+    #maybeSnapshot() {
+        const service = this.#service;
+        if (service === undefined || !this.available || Date.now() - this.#lastSnapshotAt < SNAPSHOT_EVERY_MS)
+            return;
+        this.#lastSnapshotAt = Date.now();
+        const writer = service.node.replica.stats().processes > 0 ? service.node.replica.lowestLiveProcess() : undefined;
+        if (writer !== service.processId)
+            return;
+        const stored = { epoch: this.#epoch, id: this.#lastId, state: service.node.replica.snapshot() };
+        const trimBefore = Math.max(0, Number(this.#lastId.split('-')[0]) - TRIM_BEHIND_SNAPSHOT_MS);
+        void this.#commands.command(['SET', SNAPSHOT, JSON.stringify(stored)]).then(() => this.#commands.command(['XTRIM', STREAM, 'MINID', '~', String(trimBefore)]), () => undefined).catch(() => undefined);
+    }
+}
+function fieldOf(fields, name) {
+    for (let i = 0; i + 1 < fields.length; i += 2)
+        if (fields[i] === name)
+            return fields[i + 1];
+    return undefined;
+}
+function compareIds(a, b) {
+    const [am = 0, as = 0] = a.split('-').map(Number);
+    const [bm = 0, bs = 0] = b.split('-').map(Number);
+    return am === bm ? as - bs : am - bm;
+}
+function delay(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,326 @@
+/**
+ * One connection to Redis that stays up by itself: pipelined commands (Redis
+ * answers in the order it received them, so replies match commands FIFO),
+ * AUTH and SELECT on every (re)connect, stall detection, and reconnection
+ * forever with capped, jittered backoff.
+ *
+ * Nothing is queued across an outage: while the link is not ready a command is
+ * refused at once, and a command in flight when the link breaks is rejected,
+ * never resent, since Redis may already have executed it (see
+ * RedisUnavailableError.maybeExecuted). The caller decides what is safe to retry.
+ *
+ * A blocking command (XREAD BLOCK, BLPOP, ...) holds the connection until it
+ * returns, and every command behind it waits too. Give blocking reads a
+ * connection of their own and a per-call timeoutMs above the block time. The
+ * stall PING is only sent on an idle connection, so it never queues behind a
+ * blocked read: a busy connection is watched through its commands' deadlines.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import tls from 'node:tls';
+import { RedisReplyError, RedisUnavailableError, RespProtocolError } from "./errors.js";
+import { encodeCommand, RespParser } from "./resp.js";
+import { DEFAULT_REDIS_PORT, parseRedisUrl } from "./url.js";
+/** Replies that mean this link can no longer serve us, though it is still open. */
+const RECONNECT_ON = new Set(['READONLY', 'NOAUTH', 'LOADING']);
+const noop = () => { };
+export class RedisConnection extends EventEmitter {
+    address;
+    connectTimeoutMs;
+    pingIntervalMs;
+    stallTimeoutMs;
+    commandTimeoutMs;
+    reconnectMinDelayMs;
+    reconnectMaxDelayMs;
+    tlsOptions;
+    respOptions;
+    currentState = 'idle';
+    socket;
+    parser;
+    pending = new Fifo();
+    corked = false;
+    attempt = 0;
+    /** 'down' is reported once per outage: when a ready link fails, or the first attempt does. */
+    up = false;
+    downReported = false;
+    connectTimer;
+    pingTimer;
+    reconnectTimer;
+    deadlineTimer;
+    deadlineAt = Infinity;
+    deadlineCheck;
+    closed;
+    /** Why the link last failed, for health reports. */
+    lastError;
+    constructor(target, options = {}) {
+        super();
+        this.address = typeof target === 'string'
+            ? parseRedisUrl(target)
+            : { host: '127.0.0.1', port: DEFAULT_REDIS_PORT, db: 0, tls: false, ...target };
+        this.stallTimeoutMs = options.stallTimeoutMs ?? 4000;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 4000;
+        this.pingIntervalMs = options.pingIntervalMs ?? 1000;
+        this.commandTimeoutMs = options.commandTimeoutMs ?? this.stallTimeoutMs;
+        this.reconnectMinDelayMs = options.reconnectMinDelayMs ?? 100;
+        this.reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? 1000;
+        this.tlsOptions = options.tlsOptions ?? {};
+        this.respOptions = options.resp ?? {};
+    }
+    get state() {
+        return this.currentState;
+    }
+    get isReady() {
+        return this.currentState === 'ready';
+    }
+    /** Starts connecting; from then on the connection keeps itself up until close(). */
+    connect() {
+        if (this.currentState === 'idle')
+            this.openLink();
+        return this;
+    }
+    /** Resolves when ready (at once if it is); rejects if closed first. */
+    whenReady() {
+        if (this.isReady)
+            return Promise.resolve();
+        if (this.currentState === 'closed')
+            return Promise.reject(new RedisUnavailableError('the Redis connection is closed', false));
+        return new Promise((resolve, reject) => {
+            const onReady = () => { this.off('close', onClose); resolve(); };
+            const onClose = () => { this.off('ready', onReady); reject(new RedisUnavailableError('the Redis connection is closed', false)); };
+            this.once('ready', onReady);
+            this.once('close', onClose);
+        });
+    }
+    /**
+     * Sends one command. Resolves with the reply; rejects with RedisReplyError
+     * for an error reply, RedisUnavailableError if the link is not ready or
+     * breaks before the reply, TypeError for an argument that cannot be sent.
+     */
+    command(args, options = {}) {
+        if (this.currentState !== 'ready') {
+            const message = this.currentState === 'closed' ? 'the Redis connection is closed' : 'Redis is unavailable: not connected';
+            return Promise.reject(new RedisUnavailableError(message, false, this.lastError));
+        }
+        return this.send(args, options.timeoutMs ?? this.commandTimeoutMs);
+    }
+    /** Stops everything: rejects pending commands, clears every timer, closes the socket. */
+    close() {
+        if (this.closed)
+            return this.closed;
+        this.currentState = 'closed';
+        clearTimeout(this.reconnectTimer);
+        const socket = this.socket;
+        const gone = socket && !socket.destroyed ? new Promise((resolve) => socket.once('close', () => resolve())) : Promise.resolve();
+        this.dropLink(new RedisUnavailableError('the Redis connection was closed', true));
+        this.closed = gone.then(() => { this.emit('close'); });
+        return this.closed;
+    }
+    /** A method, not a field read, so that TypeScript does not narrow it across emit(). */
+    wasClosed() {
+        return this.currentState === 'closed';
+    }
+    openLink() {
+        this.currentState = 'connecting';
+        const { host, port } = this.address;
+        const socket = this.address.tls
+            ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.tlsOptions })
+            : net.connect({ host, port });
+        this.socket = socket;
+        const parser = new RespParser((reply) => this.onReply(socket, reply), this.respOptions);
+        this.parser = parser;
+        this.connectTimer = setTimeout(() => {
+            this.fail(socket, new Error(`Redis at ${host}:${port} did not accept and answer within ${this.connectTimeoutMs} ms`));
+        }, this.connectTimeoutMs);
+        socket.setNoDelay(true);
+        socket.once(this.address.tls ? 'secureConnect' : 'connect', () => this.handshake(socket));
+        socket.on('data', (chunk) => {
+            try {
+                parser.push(chunk);
+            }
+            catch (error) {
+                this.fail(socket, error);
+            }
+        });
+        socket.on('error', (error) => this.fail(socket, error));
+        socket.on('close', () => this.fail(socket, new Error(`connection to Redis at ${host}:${port} closed`)));
+    }
+    /** AUTH and SELECT before anything else on every connection; PING answers -LOADING while Redis loads its data. */
+    handshake(socket) {
+        if (this.socket !== socket)
+            return;
+        this.currentState = 'handshaking';
+        socket.setKeepAlive(true, 10_000);
+        const { username, password, db } = this.address;
+        const steps = [];
+        if (password !== undefined)
+            steps.push(username !== undefined ? ['AUTH', username, password] : ['AUTH', password]);
+        if (db !== 0)
+            steps.push(['SELECT', db]);
+        steps.push(['PING']);
+        // The connect timer bounds the handshake; these commands need no deadline of their own.
+        Promise.all(steps.map((step) => this.send(step, Infinity))).then(() => this.becomeReady(socket), (error) => this.fail(socket, error));
+    }
+    becomeReady(socket) {
+        if (this.socket !== socket)
+            return;
+        clearTimeout(this.connectTimer);
+        this.currentState = 'ready';
+        this.attempt = 0;
+        this.up = true;
+        this.downReported = false;
+        if (this.pingIntervalMs > 0)
+            this.pingTimer = setInterval(() => this.probe(), this.pingIntervalMs);
+        this.emit('ready');
+    }
+    /** Only an idle link is probed: commands in flight carry their own deadlines. */
+    probe() {
+        if (this.currentState !== 'ready' || this.pending.size > 0)
+            return;
+        this.send(['PING'], this.stallTimeoutMs).catch(noop); // a failure surfaces through fail()
+    }
+    send(args, timeoutMs) {
+        const socket = this.socket;
+        let bytes;
+        try {
+            bytes = encodeCommand(args);
+        }
+        catch (error) {
+            return Promise.reject(error);
+        }
+        return new Promise((resolve, reject) => {
+            const deadline = performance.now() + timeoutMs;
+            this.pending.push({ name: String(args[0]), resolve, reject, deadline, timeoutMs });
+            if (!this.corked) {
+                // Commands issued in one tick leave in one write (pipelining).
+                this.corked = true;
+                socket.cork();
+                process.nextTick(() => { this.corked = false; socket.uncork(); });
+            }
+            socket.write(bytes);
+            if (deadline < this.deadlineAt)
+                this.armDeadline(deadline);
+        });
+    }
+    onReply(socket, reply) {
+        if (this.socket !== socket)
+            return;
+        const command = this.pending.shift();
+        if (command === undefined) {
+            this.fail(socket, new RespProtocolError('Redis sent a reply with no command waiting for it'));
+            return;
+        }
+        if (!(reply instanceof RedisReplyError)) {
+            command.resolve(reply);
+            return;
+        }
+        command.reject(reply);
+        if (this.currentState === 'ready' && RECONNECT_ON.has(reply.code))
+            this.fail(socket, reply);
+    }
+    armDeadline(deadline) {
+        clearTimeout(this.deadlineTimer);
+        this.deadlineAt = deadline;
+        this.deadlineTimer = setTimeout(() => {
+            this.deadlineTimer = undefined;
+            this.deadlineAt = Infinity;
+            // After a long event-loop stall the timer fires before pending socket
+            // data is read; setImmediate runs after the poll phase has read it, so a
+            // reply that did arrive in time is not mistaken for a stall.
+            this.deadlineCheck = setImmediate(() => this.checkDeadlines());
+        }, Math.max(0, deadline - performance.now()) + 1);
+    }
+    checkDeadlines() {
+        this.deadlineCheck = undefined;
+        const socket = this.socket;
+        if (socket === undefined)
+            return;
+        const now = performance.now();
+        let next = Infinity;
+        for (const command of this.pending) {
+            if (command.deadline <= now) {
+                this.fail(socket, new Error(`Redis did not answer ${command.name} within ${command.timeoutMs} ms (stalled link)`));
+                return;
+            }
+            next = Math.min(next, command.deadline);
+        }
+        if (next < this.deadlineAt)
+            this.armDeadline(next);
+    }
+    /** The link is broken: drop it, report the outage once, and schedule a reconnect. */
+    fail(socket, error) {
+        if (this.socket !== socket)
+            return;
+        this.lastError = error;
+        this.dropLink(new RedisUnavailableError(`the link to Redis broke before the reply (${error.message}); the command may or may not have been executed`, true, error));
+        if (this.currentState === 'closed')
+            return;
+        if (this.up || !this.downReported) {
+            this.up = false;
+            this.downReported = true;
+            this.emit('down', error);
+            if (this.wasClosed())
+                return; // a listener closed us
+        }
+        this.scheduleReconnect(error);
+    }
+    dropLink(reason) {
+        clearTimeout(this.connectTimer);
+        clearInterval(this.pingTimer);
+        clearTimeout(this.deadlineTimer);
+        clearImmediate(this.deadlineCheck);
+        this.deadlineTimer = undefined;
+        this.deadlineAt = Infinity;
+        this.parser?.stop();
+        this.parser = undefined;
+        this.socket?.destroy();
+        this.socket = undefined;
+        for (let command = this.pending.shift(); command !== undefined; command = this.pending.shift()) {
+            command.reject(reason);
+        }
+    }
+    /** 100 ms doubling to 1 s by default, ±20 % so that many clients do not reconnect in step. */
+    scheduleReconnect(error) {
+        const base = Math.min(this.reconnectMaxDelayMs, this.reconnectMinDelayMs * 2 ** Math.min(this.attempt, 30));
+        const delayMs = Math.round(base * (0.8 + 0.4 * Math.random()));
+        this.attempt++;
+        this.currentState = 'waiting';
+        this.emit('reconnecting', { attempt: this.attempt, delayMs, error });
+        if (this.wasClosed())
+            return; // a listener closed us
+        this.reconnectTimer = setTimeout(() => {
+            this.reconnectTimer = undefined;
+            this.openLink();
+        }, delayMs);
+    }
+}
+/** A queue with O(1) shift, for commands awaiting replies. */
+class Fifo {
+    items = [];
+    head = 0;
+    get size() {
+        return this.items.length - this.head;
+    }
+    push(item) {
+        this.items.push(item);
+    }
+    shift() {
+        if (this.head === this.items.length)
+            return undefined;
+        const item = this.items[this.head];
+        this.items[this.head++] = undefined;
+        if (this.head === this.items.length) {
+            this.items = [];
+            this.head = 0;
+        }
+        else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+            this.items = this.items.slice(this.head);
+            this.head = 0;
+        }
+        return item;
+    }
+    *[Symbol.iterator]() {
+        for (let i = this.head; i < this.items.length; i++)
+            yield this.items[i];
+    }
+}

@@ -1,0 +1,121 @@
+import { errorResponse } from "../websocket/handshake.js";
+import { addressGroup, plainAddress } from "./proxy.js";
+/** Logs the first event of a burst at once, then one summary per quiet-or-full window. */
+export class BurstLog {
+    suppressed = 0;
+    timer;
+    logger;
+    event;
+    windowMs;
+    constructor(logger, event, windowMs = 10_000) {
+        this.logger = logger;
+        this.event = event;
+        this.windowMs = windowMs;
+    }
+    hit(fields) {
+        if (this.timer) {
+            this.suppressed++;
+            return;
+        }
+        this.logger.warn(this.event, fields);
+        this.timer = setTimeout(() => this.flush(), this.windowMs).unref();
+    }
+    flush() {
+        this.timer = undefined;
+        if (this.suppressed === 0)
+            return;
+        this.logger.warn(this.event, { more: this.suppressed, within_s: this.windowMs / 1000 });
+        this.suppressed = 0;
+    }
+    stop() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+}
+export class HttpGuard {
+    open = new Set();
+    perAddress = new Map();
+    groupOf = new WeakMap();
+    log;
+    options;
+    metrics;
+    constructor(options, logger, metrics) {
+        this.options = options;
+        this.metrics = metrics;
+        this.log = new BurstLog(logger, 'http_limit');
+    }
+    get size() {
+        return this.open.size;
+    }
+    /** Counts sockets where requests arrive: TCP for HTTP, the TLS socket (after its handshake) for HTTPS. */
+    attach(server, tls) {
+        server.on(tls ? 'secureConnection' : 'connection', (socket) => this.admit(socket));
+        // An upgraded socket is no longer plain HTTP: the WebSocket caps count it from here.
+        server.on('upgrade', (req) => this.forget(req.socket));
+    }
+    admit(socket) {
+        const peer = plainAddress(socket.remoteAddress ?? '');
+        const { maxConnections, maxPerAddress, trusted } = this.options;
+        if (maxConnections > 0 && this.open.size >= maxConnections)
+            return this.refuse(socket, peer, 'too many HTTP connections');
+        const group = maxPerAddress > 0 && !trusted.has(peer) ? addressGroup(peer) : undefined;
+        if (group !== undefined) {
+            const count = this.perAddress.get(group) ?? 0;
+            if (count >= maxPerAddress)
+                return this.refuse(socket, peer, 'too many HTTP connections from this address');
+            this.perAddress.set(group, count + 1);
+            this.groupOf.set(socket, group);
+        }
+        this.open.add(socket);
+        this.metrics.httpConnections.set(this.open.size);
+        socket.once('close', () => this.forget(socket));
+    }
+    forget(socket) {
+        if (!this.open.delete(socket))
+            return;
+        this.metrics.httpConnections.set(this.open.size);
+        const group = this.groupOf.get(socket);
+        if (group === undefined)
+            return;
+        const left = (this.perAddress.get(group) ?? 1) - 1;
+        if (left > 0)
+            this.perAddress.set(group, left);
+        else
+            this.perAddress.delete(group);
+    }
+    refuse(socket, addr, reason) {
+        this.metrics.httpRefused.inc({ reason: reason.includes('address') ? 'per_address_cap' : 'total_cap' });
+        this.log.hit({ reason, addr, open: this.open.size });
+        socket.on('error', () => socket.destroy());
+        // Answered before any request is read; destroyed once the answer is out.
+        socket.end(errorResponse(503, reason, { 'Retry-After': '5' }), () => socket.destroy());
+        setTimeout(() => socket.destroy(), 1000).unref();
+    }
+    /**
+     * Refuses a request that carries a body (none of the routes reads one):
+     * 413 for GET and HEAD; other methods get their 405 from the router. Either
+     * way the connection closes after the answer, so the body is never waited for.
+     * Returns true when the request was answered here.
+     */
+    checkBody(req, res, addr) {
+        const length = req.headers['content-length'];
+        if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))
+            return false;
+        res.shouldKeepAlive = false;
+        res.setHeader('Connection', 'close');
+        const socket = req.socket;
+        res.once('finish', () => setTimeout(() => socket.destroy(), 1000).unref());
+        this.metrics.httpRefused.inc({ reason: 'request_body' });
+        this.log.hit({ reason: 'request body not accepted', addr, method: req.method, path: req.url });
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+            return false;
+        const body = 'request bodies are not accepted\n';
+        res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return true;
+    }
+    stop() {
+        this.log.stop();
+    }
+}

@@ -1,0 +1,170 @@
+/**
+ * A small metrics registry: counters, gauges and histograms with labels,
+ * rendered in the Prometheus text exposition format (version 0.0.4).
+ * No dependencies; a metric costs a Map entry per label set, nothing per event.
+ *
+ * Names follow the Prometheus conventions: snake_case, base units (seconds,
+ * bytes), counters end in `_total`.
+ */
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** `{a="1",b="x"}` with the label values escaped as the format requires (\\, \", \n). */
+function labelText(labels, extra) {
+    const parts = [];
+    if (labels) {
+        for (const [key, value] of Object.entries(labels)) {
+            parts.push(`${key}="${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+        }
+    }
+    if (extra)
+        parts.push(extra);
+    return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+function numberText(value) {
+    if (Number.isNaN(value))
+        return 'NaN';
+    if (value === Infinity)
+        return '+Inf';
+    if (value === -Infinity)
+        return '-Inf';
+    return String(value);
+}
+function checkLabels(labels) {
+    if (!labels)
+        return;
+    for (const key of Object.keys(labels)) {
+        if (!LABEL_NAME.test(key) || key.startsWith('__') || key === 'le')
+            throw new Error(`bad label name ${JSON.stringify(key)}`);
+    }
+}
+/** One series per distinct label set, keyed by its rendered label text. */
+class Series {
+    byKey = new Map();
+    get(labels, make) {
+        const key = labelText(labels);
+        let entry = this.byKey.get(key);
+        if (!entry) {
+            checkLabels(labels);
+            entry = { labels, value: make() };
+            this.byKey.set(key, entry);
+        }
+        return entry.value;
+    }
+}
+export class Counter {
+    type = 'counter';
+    series = new Series();
+    name;
+    help;
+    collect;
+    constructor(name, help, collect) {
+        this.name = name;
+        this.help = help;
+        this.collect = collect;
+    }
+    inc(labels, amount = 1) {
+        if (!(amount >= 0))
+            return; // a counter never goes down
+        this.series.get(labels, () => ({ n: 0 })).n += amount;
+    }
+    render(out) {
+        if (this.collect)
+            out.push(`${this.name} ${numberText(this.collect())}`);
+        for (const { labels, value } of this.series.byKey.values())
+            out.push(`${this.name}${labelText(labels)} ${numberText(value.n)}`);
+        if (!this.collect && this.series.byKey.size === 0)
+            out.push(`${this.name} 0`);
+    }
+}
+export class Gauge {
+    type = 'gauge';
+    series = new Series();
+    name;
+    help;
+    collect;
+    constructor(name, help, collect) {
+        this.name = name;
+        this.help = help;
+        this.collect = collect;
+    }
+    set(value, labels) {
+        this.series.get(labels, () => ({ v: 0 })).v = value;
+    }
+    inc(labels, amount = 1) {
+        this.series.get(labels, () => ({ v: 0 })).v += amount;
+    }
+    render(out) {
+        if (this.collect)
+            out.push(`${this.name} ${numberText(this.collect())}`);
+        for (const { labels, value } of this.series.byKey.values())
+            out.push(`${this.name}${labelText(labels)} ${numberText(value.v)}`);
+        if (!this.collect && this.series.byKey.size === 0)
+            out.push(`${this.name} 0`);
+    }
+}
+export class Histogram {
+    type = 'histogram';
+    series = new Series();
+    buckets;
+    name;
+    help;
+    constructor(name, help, buckets) {
+        this.name = name;
+        this.help = help;
+        this.buckets = [...buckets].sort((a, b) => a - b);
+    }
+    observe(value, labels) {
+        const state = this.series.get(labels, () => ({ counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
+        // Stored per bucket, made cumulative when rendered.
+        const i = this.buckets.findIndex((upper) => value <= upper);
+        if (i !== -1)
+            state.counts[i]++;
+        state.sum += value;
+        state.count++;
+    }
+    render(out) {
+        const all = this.series.byKey.size === 0 ? [{ labels: undefined, value: { counts: this.buckets.map(() => 0), sum: 0, count: 0 } }] : this.series.byKey.values();
+        for (const { labels, value } of all) {
+            let cumulative = 0;
+            this.buckets.forEach((upper, i) => {
+                cumulative += value.counts[i];
+                out.push(`${this.name}_bucket${labelText(labels, `le="${numberText(upper)}"`)} ${cumulative}`);
+            });
+            out.push(`${this.name}_bucket${labelText(labels, 'le="+Inf"')} ${value.count}`);
+            out.push(`${this.name}_sum${labelText(labels)} ${numberText(value.sum)}`);
+            out.push(`${this.name}_count${labelText(labels)} ${value.count}`);
+        }
+    }
+}
+export class MetricsRegistry {
+    metrics = new Map();
+    /** `collect`: read the value when rendered (for totals kept elsewhere, e.g. CPU time). */
+    counter(name, help, collect) {
+        return this.add(new Counter(name, help, collect));
+    }
+    gauge(name, help, collect) {
+        return this.add(new Gauge(name, help, collect));
+    }
+    histogram(name, help, buckets) {
+        return this.add(new Histogram(name, help, buckets));
+    }
+    /** The whole exposition, one `# HELP` and `# TYPE` per metric. */
+    render() {
+        const out = [];
+        for (const metric of this.metrics.values()) {
+            out.push(`# HELP ${metric.name} ${metric.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
+            out.push(`# TYPE ${metric.name} ${metric.type}`);
+            metric.render(out);
+        }
+        out.push('');
+        return out.join('\n');
+    }
+    add(metric) {
+        if (!NAME.test(metric.name))
+            throw new Error(`bad metric name ${JSON.stringify(metric.name)}`);
+        if (this.metrics.has(metric.name))
+            throw new Error(`metric ${metric.name} registered twice`);
+        this.metrics.set(metric.name, metric);
+        return metric;
+    }
+}
