@@ -153,6 +153,7 @@ describe('cluster: one chat across three processes', () => {
     await join(y, 'yara', 'who');
     await asker.next('joined');
     assert.deepEqual(await who(asker), ['asker', 'xavier', 'yara']);
+    await x.next('joined');
     assert.deepEqual(await who(x), ['asker', 'xavier', 'yara']);
     y.send('/quit');
     assert.equal((await asker.next('left')).username, 'yara');

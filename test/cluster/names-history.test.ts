@@ -50,11 +50,16 @@ describe('cluster: names, welcome and history', () => {
       const racers: ChatTestClient[] = perProcess.flatMap((clients) => clients.slice(0, 1 + random.int(3)));
       const spellings = ['sam', 'Sam', 'SAM', 'sAm'];
       for (const racer of racers) racer.send({ username: spellings[random.int(spellings.length)]!, topic });
-      const names = (await Promise.all(racers.map((r) => r.next('welcome', 5000)))).map((w) => w.username as string);
+      const welcomes = await Promise.all(racers.map((r) => r.next('welcome', 5000)));
+      const names = welcomes.map((w) => w.username as string);
       const folded = names.map((n) => n.toLowerCase()).sort();
       const expected = racers.map((_, i) => (i === 0 ? 'sam' : `sam#${i + 1}`)).sort();
       assert.deepEqual(folded, expected, `round ${round}: unique names with the lowest free suffixes, got ${names.join(', ')}`);
-      assert.deepEqual(await who(racers[0]!), [...names].sort(), `round ${round}: /who agrees`);
+      // /who lists a user no later than the asker got their joined: wait for those first.
+      const asker = racers[0]!;
+      const later = names.filter((n) => !(welcomes[0]!.users as string[]).includes(n));
+      await framesUntil(asker, 'joined for the later racers', 3000, (f) => later.every((n) => f.some((j) => j.type === 'joined' && j.topic === topic && j.username === n)));
+      assert.deepEqual(await who(asker), [...names].sort(), `round ${round}: /who agrees`);
       for (const racer of racers) racer.send('/leave');
       for (const [i, racer] of racers.entries()) {
         await framesUntil(racer, 'own left', 5000, (f) => f.some((x) => x.type === 'left' && x.username === names[i] && x.topic === topic));

@@ -140,6 +140,7 @@ describe('cluster: processes that stop', { concurrency: true }, () => {
     assert.equal(await closedWithin(z!, 0), undefined);
     z!.send({ message: 'back from the island' });
     await framesUntil(y, 'chat from the healed process', 3000, (f) => f.some((m) => m.type === 'message' && m.message === 'back from the island'));
+    await framesUntil(y, 'joined for the new x', 3000, (f) => f.filter((j) => j.type === 'joined' && j.username === 'x').length >= 2);
     assert.deepEqual(await who(y), ['w', 'x', 'y', 'z']);
   });
 });
