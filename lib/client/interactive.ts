@@ -53,6 +53,10 @@ export async function runInteractive(args: CliArgs, io: ClientIO): Promise<numbe
   }
 
   // ---- output ----
+  /** The prompt only on a terminal: in a file or pipe it would run into the next line. */
+  const prompt = (): void => {
+    if (fancy && !finished) rl.prompt();
+  };
   const notice = (text: string): void => screen.print([paint.system(`* ${text}`)]);
   const redraw = (): void => {
     const where = !session.isOpen ? 'offline' : state.joined && state.topic !== undefined ? state.topic : 'lobby';
@@ -221,7 +225,7 @@ export async function runInteractive(args: CliArgs, io: ClientIO): Promise<numbe
   rl.on('line', (line) => {
     if (quitting) return;
     if (line.trim() === '') {
-      rl.prompt();
+      prompt();
       return;
     }
     if (line.startsWith('/')) {
@@ -232,7 +236,7 @@ export async function runInteractive(args: CliArgs, io: ClientIO): Promise<numbe
       }
       if (name === 'help') {
         screen.print(CLIENT_HELP.split('\n').map((l) => paint.system(l)));
-        rl.prompt();
+        prompt();
         return;
       }
       if (!session.isOpen) notice('not connected: this will be sent after reconnecting');
@@ -252,7 +256,7 @@ export async function runInteractive(args: CliArgs, io: ClientIO): Promise<numbe
       const chat = state.chatMessage(line);
       outbox.push(chat.text, true, chat.ref);
     }
-    rl.prompt();
+    prompt();
   });
 
   // Typing notices, throttled; not for commands, not for Enter itself.
@@ -268,7 +272,7 @@ export async function runInteractive(args: CliArgs, io: ClientIO): Promise<numbe
 
   started = true;
   redraw();
-  rl.prompt();
+  prompt();
   notice(`connecting to ${url}…`);
   session.start();
   return done;
