@@ -151,7 +151,7 @@ describe('wschat client resumes (script mode)', () => {
     assert.deepEqual([taken['username'], taken['resumed']], ['alice', true]);
     assert.equal(await alice.exited, 1);
     assert.match(alice.stderr, /taken over by another connection/);
-    assert.doesNotMatch(alice.stderr, /reconnecting/);
+    assert.doesNotMatch(alice.stderr, /reconnecting in/);
     bob.send('/who');
     await bob.next('users');
     assert.deepEqual(presence(bob.frames, 'alice', bobBefore), []);
