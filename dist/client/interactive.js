@@ -47,6 +47,11 @@ export async function runInteractive(args, io) {
         resolveDone(code);
     }
     // ---- output ----
+    /** The prompt only on a terminal: in a file or pipe it would run into the next line. */
+    const prompt = () => {
+        if (fancy && !finished)
+            rl.prompt();
+    };
     const notice = (text) => screen.print([paint.system(`* ${text}`)]);
     const redraw = () => {
         const where = !session.isOpen ? 'offline' : state.joined && state.topic !== undefined ? state.topic : 'lobby';
@@ -222,7 +227,7 @@ export async function runInteractive(args, io) {
         if (quitting)
             return;
         if (line.trim() === '') {
-            rl.prompt();
+            prompt();
             return;
         }
         if (line.startsWith('/')) {
@@ -233,7 +238,7 @@ export async function runInteractive(args, io) {
             }
             if (name === 'help') {
                 screen.print(CLIENT_HELP.split('\n').map((l) => paint.system(l)));
-                rl.prompt();
+                prompt();
                 return;
             }
             if (!session.isOpen)
@@ -258,7 +263,7 @@ export async function runInteractive(args, io) {
             const chat = state.chatMessage(line);
             outbox.push(chat.text, true, chat.ref);
         }
-        rl.prompt();
+        prompt();
     });
     // Typing notices, throttled; not for commands, not for Enter itself.
     stdin.on('keypress', (_chunk, key) => {
@@ -276,7 +281,7 @@ export async function runInteractive(args, io) {
     });
     started = true;
     redraw();
-    rl.prompt();
+    prompt();
     notice(`connecting to ${url}…`);
     session.start();
     return done;
