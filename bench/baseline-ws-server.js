@@ -3,13 +3,15 @@
 // the `ws` package, written the way ws's own examples are: a Map of topics to
 // Sets of sockets, JSON.stringify once per message, ws.send per recipient.
 // It is the benchmark baseline, so it covers the hot paths only (no /dm, /who,
-// rate limits, timeouts, heartbeats). Flags: --port, --host; others ignored.
+// rate limits, timeouts, heartbeats). Flags: --port, --host, and
+// --per-message-deflate (ws's perMessageDeflate: true with its own defaults;
+// without it, ws's server default: no compression); others ignored.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '8000' }, host: { type: 'string', default: '127.0.0.1' }, 'message-ttl': { type: 'string', default: '30' } },
+  options: { port: { type: 'string', default: '8000' }, host: { type: 'string', default: '127.0.0.1' }, 'message-ttl': { type: 'string', default: '30' }, 'per-message-deflate': { type: 'boolean', default: false } },
   strict: false,
 });
 const TTL_MS = Number(values['message-ttl']) * 1000;
@@ -146,7 +148,7 @@ const http = createServer((req, res) => {
     res.writeHead(404).end();
   }
 });
-const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: 65536 });
+const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: 65536, perMessageDeflate: values['per-message-deflate'] === true });
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
   ws.on('close', () => leave(ws));

@@ -18,11 +18,15 @@ export const DEFAULTS = {
   duration: 5, // seconds measured
   warmup: 1, // seconds of load before the window
   messageSize: 64, // characters of chat text
+  deflate: false, // clients offer permessage-deflate
+  inflateEvery: 32, // with compression: 1 in this many deliveries is inflated for its latency
+  ports: undefined, // { senders, receivers }: fanout split over two processes (default: all on server.port)
+  alsoCpu: [], // [{ label, cpuSeconds() }]: other processes whose CPU counts as the server's (Redis, a second process)
   connectConcurrency: 64, // handshakes in flight per worker
   localAddresses: ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'],
   fanout: { clients: 500, senders: 5, window: 10 },
   rooms: { topics: 200, users: 5, rate: 10, tickMs: 5 },
-  connections: { count: 10000, topicSize: 10, settle: 1 },
+  connections: { count: 10000, topicSize: 10, settle: 1, poke: false }, // poke: one message into each topic before measuring
   churn: { concurrency: 50, topics: 0 }, // topics: 0 = one topic per loop
 };
 
@@ -78,14 +82,16 @@ export function makeSpecs(name, o) {
     const { clients, senders } = o.fanout;
     const every = Math.floor(clients / senders);
     for (let i = 0; i < clients; i++) {
-      specs.push({ username: `u${i}`, topic: 'fanout', sender: i % every === 0 && i / every < senders, localAddress: addr(i) });
+      const sender = i % every === 0 && i / every < senders;
+      const port = o.ports === undefined ? undefined : sender ? o.ports.senders : o.ports.receivers;
+      specs.push({ username: `u${i}`, topic: 'fanout', sender, localAddress: addr(i), port });
     }
   } else if (name === 'rooms') {
     const { topics, users } = o.rooms;
     for (let t = 0; t < topics; t++) for (let u = 0; u < users; u++) specs.push({ username: `u${u}`, topic: `room-${t}`, localAddress: addr(specs.length) });
   } else if (name === 'connections') {
     const { count, topicSize } = o.connections;
-    for (let i = 0; i < count; i++) specs.push({ username: `u${i}`, topic: `idle-${Math.floor(i / topicSize)}`, localAddress: addr(i) });
+    for (let i = 0; i < count; i++) specs.push({ username: `u${i}`, topic: `idle-${Math.floor(i / topicSize)}`, localAddress: addr(i), poker: i % topicSize === 0 });
   } else if (name === 'churn') {
     const topics = o.churn.topics > 0 ? o.churn.topics : o.churn.concurrency;
     for (let i = 0; i < o.churn.concurrency; i++) specs.push({ username: `u${i}`, topic: `churn-${i % topics}`, localAddress: addr(i) });
@@ -104,9 +110,13 @@ export class Workers {
     this.waiters = new Map();
     this.failure = null;
     const shared = new SharedArrayBuffer(8);
+    /** [0] deliveries the acks announced, [1] deliveries seen, across all workers. */
+    this.counters = new Int32Array(shared);
     const n = Math.max(1, Math.min(o.workers, specs.length));
     const workerOpts = {
       messageSize: o.messageSize,
+      deflate: o.deflate,
+      inflateEvery: o.inflateEvery,
       connectConcurrency: o.connectConcurrency,
       window: o.fanout.window,
       maxLag: 2 * o.fanout.senders * o.fanout.window * Math.max(1, o.fanout.clients - 1),
@@ -218,10 +228,19 @@ export async function runScenario(name, server, options = {}) {
     const setupCpu = server.cpuSeconds() - setupCpu0;
     const joined = sum(setup, 'joined');
     const setupFailed = sum(setup, 'failed');
-    const checks = { clients: specs.length, joined, setupFailed };
+    const checks = { clients: specs.length, joined, setupFailed, deflated: sum(setup, 'deflated') };
     if (setupFailed > 0) checks.setupErrors = setup.flatMap((r) => r.errorSamples).slice(0, 3);
 
     if (name === 'connections') {
+      if (o.connections.poke) {
+        // Every member but the sender of its topic gets one message (compressed, where negotiated).
+        const pokes = await workers.ask('poke');
+        const expected = joined - sum(pokes, 'sent');
+        const deadline = Date.now() + 60000;
+        while (Atomics.load(workers.counters, 1) < expected && Date.now() < deadline) await sleep(50);
+        checks.pokeDeliveries = Atomics.load(workers.counters, 1);
+        checks.pokeExpected = expected;
+      }
       await sleep(o.connections.settle * 1000);
       const rss = server.rss();
       const probe = await server.probe();
@@ -249,17 +268,21 @@ export async function runScenario(name, server, options = {}) {
     await workers.ask('mark');
     const t0 = performance.now();
     const cpu0 = server.cpuSeconds();
+    const also0 = o.alsoCpu.map((p) => p.cpuSeconds());
     const gen0 = cpuSecondsOfThisProcess();
     await sleep(o.duration * 1000);
     const reportPromise = workers.ask('report');
     const cpu1 = server.cpuSeconds();
+    const also1 = o.alsoCpu.map((p) => p.cpuSeconds());
     const gen1 = cpuSecondsOfThisProcess();
     const seconds = (performance.now() - t0) / 1000;
     const report = await reportPromise;
 
     const lat = newHist();
     for (const r of report) histMerge(lat, r.lat);
-    const serverCpu = cpu1 - cpu0;
+    // The other processes that serve (Redis, a second process) count as server CPU too.
+    const alsoCpu = also1.map((c, i) => c - also0[i]);
+    const serverCpu = cpu1 - cpu0 + alsoCpu.reduce((a, b) => a + b, 0);
     const delivered = sum(report, 'delivered');
     const acks = sum(report, 'acks');
     const recipients = sum(report, 'recipients');
@@ -279,6 +302,8 @@ export async function runScenario(name, server, options = {}) {
 
     const common = {
       serverCpuPct: (100 * serverCpu) / seconds,
+      mainCpuPct: (100 * (cpu1 - cpu0)) / seconds,
+      ...Object.fromEntries(o.alsoCpu.map((p, i) => [`${p.label}CpuPct`, (100 * alsoCpu[i]) / seconds])),
       p50ms: histQuantile(lat, 0.5) / 1000,
       p99ms: histQuantile(lat, 0.99) / 1000,
       loadgenCpuPct: (100 * (gen1 - gen0)) / seconds,

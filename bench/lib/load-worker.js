@@ -1,7 +1,7 @@
 // One load-generator thread: opens its share of the clients and runs them as
 // the main thread (bench/load.js) commands: setup -> go -> mark -> report -> stop.
 import { parentPort, workerData } from 'node:worker_threads';
-import { RawClient, openSockets, textOf } from './wsclient.js';
+import { RawClient, inflateFrame, openSockets, textOf } from './wsclient.js';
 import { histAdd, newHist, nowUs } from './hist.js';
 
 const { scenario, port, index, opts, specs, shared } = workerData;
@@ -16,7 +16,21 @@ const T_WELCOME = 0x77;
 const T_ERROR = 0x65;
 const TS_MARK = Buffer.from('"message":"t');
 const RECIPIENTS_MARK = Buffer.from('"recipients":');
-const FILLER = 'x'.repeat(Math.max(0, opts.messageSize - 18));
+const FILLER = prose(Math.max(0, opts.messageSize - 18));
+// With compression, 1 in this many compressed deliveries is inflated for its latency (the others are only counted).
+const INFLATE_EVERY = opts.inflateEvery ?? 32;
+
+/** Chat-like text of `length` characters (words, so that it compresses like chat, not like 'xxxx'). */
+function prose(length) {
+  const words = ['the', 'deploy', 'went', 'fine', 'but', 'latency', 'on', 'staging', 'is', 'still', 'higher', 'than', 'we', 'expected', 'after', 'lunch', 'can', 'you', 'check', 'logs', 'for', 'node', '3', 'thanks', 'ok', 'will', 'do'];
+  let seed = 12345;
+  let out = '';
+  while (out.length < length) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    out += words[seed % words.length] + ' ';
+  }
+  return out.slice(0, length);
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,6 +64,19 @@ function parseIntAt(buf, i, end) {
     n = n * 10 + d;
   }
   return n;
+}
+
+/** A compressed chat message arrived: count it; inflate one in INFLATE_EVERY for its latency. */
+let compressedSeen = 0;
+function onCompressedDelivery(buf, s, e) {
+  if (++compressedSeen % INFLATE_EVERY !== 0) {
+    m.delivered++;
+    pendingDelivered++;
+    return;
+  }
+  const text = inflateFrame(buf, s, e);
+  if (text[9] === T_MESSAGE) onDelivered(text, 0, text.length);
+  else noteError(`unexpected compressed frame: ${textOf(text, 0, Math.min(80, text.length))}`);
 }
 
 /** A chat message arrived: count it and take its latency from the embedded send time. */
@@ -98,7 +125,7 @@ function waitFor(client, type, timeoutMs = 10000) {
 }
 
 async function openJoined(spec) {
-  const client = await RawClient.connect({ port, localAddress: spec.localAddress });
+  const client = await RawClient.connect({ port: spec.port ?? port, localAddress: spec.localAddress, deflate: opts.deflate });
   try {
     const welcome = waitFor(client, T_WELCOME);
     client.send(JSON.stringify({ username: spec.username, topic: spec.topic }));
@@ -134,7 +161,7 @@ async function setupAll() {
       noteError(error);
     }
   });
-  return { joined: clients.length, failed, ms: (nowUs() - t0) / 1000 };
+  return { joined: clients.length, failed, deflated: clients.filter((c) => c.deflate).length, ms: (nowUs() - t0) / 1000 };
 }
 
 // ---- scenarios ----
@@ -155,6 +182,7 @@ function releaseBlocked() {
 
 function startFanout() {
   for (const c of clients) {
+    c.onCompressed = onCompressedDelivery;
     c.onText = (buf, s, e) => {
       const t = buf[s + 9];
       if (t === T_MESSAGE) onDelivered(buf, s, e);
@@ -181,6 +209,7 @@ function startRooms() {
   const now = performance.now();
   for (const c of clients) {
     c.nextAt = now + Math.random() * period;
+    c.onCompressed = onCompressedDelivery;
     c.onText = (buf, s, e) => {
       const t = buf[s + 9];
       if (t === T_MESSAGE) onDelivered(buf, s, e);
@@ -212,7 +241,7 @@ async function churnLoop(spec) {
     const t0 = nowUs();
     let client;
     try {
-      client = await RawClient.connect({ port, localAddress: spec.localAddress });
+      client = await RawClient.connect({ port: spec.port ?? port, localAddress: spec.localAddress, deflate: opts.deflate });
       churnLive.add(client);
       const welcome = waitFor(client, T_WELCOME);
       client.send(JSON.stringify({ username: spec.username, topic: spec.topic }));
@@ -264,6 +293,19 @@ parentPort.on('message', async (msg) => {
         else if (scenario === 'churn') startChurn();
         parentPort.postMessage({ type: 'go' });
         break;
+      case 'poke': {
+        // Idle connections: every client counts what it gets (without inflating); each
+        // topic's first member sends one message, so that every member gets one frame.
+        const count = () => pendingDelivered++;
+        for (const c of clients) {
+          c.onText = count;
+          c.onCompressed = count;
+        }
+        let sent = 0;
+        for (const c of clients) if (c.user.poker) (c.send(chatMessage()), sent++);
+        parentPort.postMessage({ type: 'poke', sent, deflate: clients.filter((c) => c.deflate).length });
+        break;
+      }
       case 'mark':
         m = freshCounters();
         parentPort.postMessage({ type: 'mark' });

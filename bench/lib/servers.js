@@ -22,6 +22,11 @@ try {
 export const CLK_TCK = clkTck;
 
 const children = new Set();
+/** Adds a child process of another kind (redis-server) to those killed when this process exits. */
+export function adopt(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
 export function killAllServers() {
   for (const child of children) {
     try {

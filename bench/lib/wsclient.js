@@ -2,8 +2,14 @@
 // with a fixed key, masked text frames out, unfragmented server frames in.
 // Incoming text frames are handed over as (buffer, start, end) byte ranges,
 // so a receiver that only counts or peeks at a field never builds a string.
+// With `deflate: true` it offers permessage-deflate (RFC 7692) and, if the
+// server accepts, hands compressed frames (RSV1) to `onCompressed` when set
+// (a receiver that only counts need not pay for inflating), else inflates
+// them (§7.2.2) and hands the result to `onText`. It never compresses what it
+// sends (always allowed, §6).
 import net from 'node:net';
 import { randomFillSync } from 'node:crypto';
+import { constants, inflateRawSync } from 'node:zlib';
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const maskPool = Buffer.allocUnsafe(16384);
@@ -45,6 +51,16 @@ export function encodeText(text) {
 /** Every socket this thread opened and that has not emitted 'close' yet. */
 export const openSockets = new Set();
 
+// §7.1.2.2: a client may always say it can take any window the server picks.
+const DEFLATE_OFFER = 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n';
+const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** Inflates one compressed message payload (RFC 7692 §7.2.2: append 00 00 ff ff, then inflate raw). */
+export function inflateFrame(buf, start, end) {
+  const input = Buffer.concat([buf.subarray(start, end), DEFLATE_TAIL]);
+  return inflateRawSync(input, { finishFlush: constants.Z_SYNC_FLUSH });
+}
+
 const CLOSE_1000 = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
 const PONG_EMPTY = Buffer.from([0x8a, 0x80, 0, 0, 0, 0]);
 
@@ -56,6 +72,10 @@ export class RawClient {
     this.socket = socket;
     this.rest = null;
     this.onText = null; // (buf, start, end) => void
+    this.onCompressed = null; // (buf, start, end) => void, for RSV1 frames; unset: inflate and call onText
+    this.deflate = false; // the server accepted permessage-deflate
+    this.bytesIn = 0; // bytes read from the socket after the handshake response's head
+    this.frameBytes = 0; // wire size of the frame being handed over (header + payload)
     this.onClosed = null; // () => void, once the TCP connection is gone
     this.closeSent = false;
     this.gone = false;
@@ -63,7 +83,7 @@ export class RawClient {
   }
 
   /** Opens a TCP connection and performs the opening handshake. */
-  static connect({ host = '127.0.0.1', port, path = '/ws', localAddress, timeoutMs = 10000 }) {
+  static connect({ host = '127.0.0.1', port, path = '/ws', localAddress, timeoutMs = 10000, deflate = false }) {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, localAddress });
       openSockets.add(socket);
@@ -82,7 +102,7 @@ export class RawClient {
       socket.once('connect', () => {
         socket.write(
           `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+            `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n${deflate ? DEFLATE_OFFER : ''}\r\n`,
         );
       });
       socket.on('error', fail);
@@ -102,6 +122,7 @@ export class RawClient {
         socket.off('data', onHandshakeData);
         socket.off('error', fail);
         const client = new RawClient(socket);
+        client.deflate = /^sec-websocket-extensions:[ \t]*permessage-deflate/im.test(head.toString('latin1', 0, endOfHead));
         socket.on('data', (c) => client.onData(c));
         socket.on('error', () => socket.destroy());
         socket.on('close', () => {
@@ -150,6 +171,7 @@ export class RawClient {
   }
 
   onData(chunk) {
+    this.bytesIn += chunk.length;
     let buf = chunk;
     if (this.rest !== null) {
       buf = Buffer.concat([this.rest, chunk]);
@@ -172,9 +194,16 @@ export class RawClient {
       }
       if (end - pos - h < len) break;
       const start = pos + h;
+      this.frameBytes = h + len; // the whole frame on the wire, for whoever is handed it
       pos = start + len;
       const opcode = b0 & 0x0f;
-      if (opcode === 1) this.onText?.(buf, start, pos);
+      if (opcode === 1 && (b0 & 0x40) !== 0) {
+        if (this.onCompressed !== null) this.onCompressed(buf, start, pos);
+        else if (this.onText !== null) {
+          const text = inflateFrame(buf, start, pos);
+          this.onText(text, 0, text.length);
+        }
+      } else if (opcode === 1) this.onText?.(buf, start, pos);
       else if (opcode === 8) {
         // The server's Close (or its answer to ours): answer if needed and end.
         if (!this.closeSent) {
