@@ -15,84 +15,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { processOf, type Command, type ConnKey, type LeaveWhy } from './commands.ts';
-import { ChatReplica, type Effect, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
-import { ChatEdge, toCommand, type EdgeConn, type EdgeOptions, type Intent } from './edge.ts';
-import { ackFrame, errorFrame, leftFrame } from './frames.ts';
-import { seconds } from './core.ts';
-import type { Ref } from './wire.ts';
+import { ChatReplica, seconds, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
+import { ChatEdge, toCommand, type Intent } from './edge.ts';
+import { errorFrame, leftFrame } from './frames.ts';
+import { ConnDeadlines } from './deadlines.ts';
+import { LocalFanout } from './fanout.ts';
+import type { MemberView } from './membership.ts';
+import { OutageBook } from './outage.ts';
+import { EffectRouter } from './router.ts';
+import type { CommandLog, ConnId, LocalEffect, NodeConn, NodeOptions, Waiting } from './local-effects.ts';
 
-export type ConnId = number;
-
-export type LocalEffect =
-  | { type: 'send'; to: ConnId; frame: string }
-  /**
-   * One frame for many connections (skipping `except`). `to` is this
-   * process's live list for the topic: use it before the next call. With
-   * `ack`, the sender then gets an ack counting `remote` plus the
-   * connections the frame was really queued to.
-   */
-  | { type: 'broadcast'; to: readonly ConnId[]; except: ConnId | undefined; frame: string; ack?: LocalAck }
-  | { type: 'close'; conn: ConnId; code: number; reason: string }
-  | { type: 'event'; event: string; conn?: ConnId; username?: string; topic?: string; reason?: string; count?: number };
-
-export interface LocalAck {
-  to: ConnId;
-  id: number;
-  ref: Ref | undefined;
-  timestamp: number;
-  /** Recipients on other processes. */
-  remote: number;
-  /** Log time (ms) when the message was accepted. */
-  acceptedAt: number;
-}
-
-/** The ordered log of commands (see lib/log/). */
-export interface CommandLog {
-  /** True for the in-memory log of a single process: it applies at once and needs explicit ticks. */
-  readonly local: boolean;
-  /** Whether appends can succeed right now. */
-  readonly available: boolean;
-  /**
-   * Appends a command. The log later hands it, with its log time, to the
-   * subscriber (the in-memory log does so before returning). `onFailed` is
-   * called if the command was not appended (it may still have been, after a
-   * stall: at most once).
-   */
-  append(command: Command, onFailed: () => void): void;
-}
-
-export interface NodeOptions {
-  /** This process's id in the cluster: letters and digits, no dot. */
-  processId: string;
-  replica?: Partial<ReplicaOptions>;
-  edge?: Partial<EdgeOptions>;
-  /** The resume-token source (at least 128 random bits). */
-  randomToken?: () => string;
-}
-
-interface NodeConn {
-  readonly id: ConnId;
-  readonly key: ConnKey;
-  readonly edge: EdgeConn;
-  /** This process's view of the membership (kept through an outage of the log). */
-  topic: string | undefined;
-  username: string;
-  token: string;
-  /** Token of a join or move in flight. */
-  pendingToken: string | undefined;
-  joinInFlight: boolean;
-  /** Commands appended but not applied yet; local replies wait behind them. */
-  inFlight: number;
-  waiting: Waiting[];
-  closing: boolean;
-}
-
-type Waiting = { kind: 'reply'; frame: string } | { kind: 'list' } | { kind: 'who' };
-
-/** Log time after a reset before unregistered members are announced as gone. */
-const RECONCILE_AFTER_MS = 3000;
-/** Idle scans run at most this often (each scan walks every connection). */
-const IDLE_SCAN_GRANULARITY_MS = 1000;
+export type { CommandLog, ConnId, LocalAck, LocalEffect, NodeOptions } from './local-effects.ts';
 
 export class ChatNode {
   readonly processId: string;
@@ -104,25 +37,14 @@ export class ChatNode {
   readonly #conns = new Map<ConnId, NodeConn>();
   readonly #byKey = new Map<ConnKey, NodeConn>();
   /** This process's connections per topic, in join order: the fan-out lists. */
-  readonly #localByTopic = new Map<string, ConnId[]>();
-  /** Lobby connections' join deadlines, in insertion (= deadline) order. */
-  readonly #joinDeadlines = new Map<ConnId, number>();
-  #idleCheckAt: number | undefined;
-  /** Leaves announced to local users while the log was away: not announced twice. */
-  readonly #announcedLocally = new Set<ConnKey>();
-  /** Leaves that could not be appended, to append once the log is back. */
-  #unsentLeaves: Command[] = [];
+  readonly #fanout = new LocalFanout<ConnId>();
+  readonly #deadlines: ConnDeadlines<ConnId>;
+  readonly #outage = new OutageBook();
   #restoreNeeded = false;
-  /** Numbers of this process's writes that were reported `unavailable`. */
-  readonly #refused = new Set<number>();
-  #writes = 0;
+  readonly #router: EffectRouter;
   /** While applying a refused write: its sender gets no ack. */
   #noAckFor: ConnKey | undefined;
-  /** After the log lost its data: who to announce as gone once the others have registered again. */
-  #reconcile: { previous: { conn: ConnKey; topic: string; username: string }[]; after: number | undefined } | undefined;
   #out: LocalEffect[] | undefined;
-  /** Fan-out lists handed out in effects of the current call: copied before they change. */
-  readonly #handedOut = new Set<ConnId[]>();
   /** Where effects of commands applied outside a call go. */
   onEffects: (effects: LocalEffect[]) => void = () => {};
 
@@ -131,6 +53,23 @@ export class ChatNode {
     this.#replicaOptions = options.replica ?? {};
     this.#replica = new ChatReplica(this.#replicaOptions);
     this.edge = new ChatEdge(options.edge ?? {});
+    this.#deadlines = new ConnDeadlines(this.edge.options.idleTimeoutMs);
+    const node = this;
+    this.#router = new EffectRouter({
+      processId: this.processId,
+      record: (key) => this.#byKey.get(key),
+      isOpen: (id) => this.#conns.has(id),
+      fanout: this.#fanout,
+      outage: this.#outage,
+      deadlines: this.#deadlines,
+      get restoreNeeded() {
+        return node.#restoreNeeded;
+      },
+      set restoreNeeded(value) {
+        node.#restoreNeeded = value;
+      },
+      emit: (effect) => this.#emit(effect),
+    });
     this.#log = log;
     this.#randomToken = options.randomToken ?? (() => randomBytes(24).toString('base64url'));
   }
@@ -147,7 +86,7 @@ export class ChatNode {
   /** Unexpired messages of the topics this process's users are in. */
   localStoredMessages(): number {
     let count = 0;
-    for (const topic of this.#localByTopic.keys()) count += this.#replica.storedIn(topic);
+    for (const topic of this.#fanout.topics()) count += this.#replica.storedIn(topic);
     return count;
   }
 
@@ -159,13 +98,11 @@ export class ChatNode {
   load(snapshot: ReplicaSnapshot): LocalEffect[] {
     return this.#call(() => {
       this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
-      this.#localByTopic.clear();
+      this.#fanout.clear();
       for (const c of this.#conns.values()) {
         const member = this.#replica.memberOf(c.key);
         if (member !== undefined && member.topic === c.topic) {
-          let list = this.#localByTopic.get(member.topic);
-          if (list === undefined) this.#localByTopic.set(member.topic, (list = []));
-          list.push(c.id);
+          this.#fanout.add(member.topic, c.id);
         } else if (c.topic !== undefined) {
           this.#restoreNeeded = true;
         }
@@ -204,7 +141,7 @@ export class ChatNode {
       if (c === undefined || c.closing) return;
       const joined = c.topic !== undefined || c.joinInFlight;
       for (const intent of this.edge.receiveText(c.edge, text, joined, now)) this.#carryOut(c, intent, now);
-      if (c.topic !== undefined) this.#scheduleIdleCheck(now);
+      if (c.topic !== undefined) this.#deadlines.noteActivity(now);
     });
   }
 
@@ -233,9 +170,7 @@ export class ChatNode {
   /** Timers: join and idle timeouts, and (one process) the replica's expiry and grace deadlines. */
   tick(now: number): LocalEffect[] {
     return this.#call(() => {
-      for (const [id, deadline] of this.#joinDeadlines) {
-        if (deadline > now) break;
-        this.#joinDeadlines.delete(id);
+      for (const id of this.#deadlines.takeJoinDue(now)) {
         const c = this.#conns.get(id);
         if (c !== undefined && c.topic === undefined && !c.joinInFlight) this.#closeByServer(c, 1008, 'join timeout');
       }
@@ -246,20 +181,16 @@ export class ChatNode {
   }
 
   nextDeadline(): number | undefined {
-    let deadline = this.#log.local ? this.#replica.nextDeadline() : undefined;
-    for (const joinDeadline of this.#joinDeadlines.values()) {
-      if (deadline === undefined || joinDeadline < deadline) deadline = joinDeadline;
-      break; // the first is the earliest
-    }
-    if (this.#idleCheckAt !== undefined && (deadline === undefined || this.#idleCheckAt < deadline)) deadline = this.#idleCheckAt;
-    return deadline;
+    const replica = this.#log.local ? this.#replica.nextDeadline() : undefined;
+    const own = this.#deadlines.next();
+    return replica === undefined ? own : own === undefined ? replica : Math.min(replica, own);
   }
 
   /** Connections, and the replica's figures (in a cluster: this process's own view of topics and messages). */
   stats(now?: number): ReplicaStats & { connections: number; localTopics: number } {
     // One process: a message past its time is gone even if its timer has not fired yet.
     if (now !== undefined && this.#log.local) this.#replica.expireMessages(now);
-    return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#localByTopic.size };
+    return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#fanout.size };
   }
 
   // ---- calls from the log ---------------------------------------------------------
@@ -273,13 +204,14 @@ export class ChatNode {
         own.joinInFlight = false;
         if (own.pendingToken === command.token) own.pendingToken = undefined;
       }
-      this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && command.n !== undefined && this.#refused.delete(command.n) ? own.key : undefined;
-      for (const effect of this.#replica.apply(command, now)) this.#localize(effect, command);
+      this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && this.#outage.wasRefused(command) ? own.key : undefined;
+      for (const effect of this.#replica.apply(command, now)) this.#router.route(effect, command, this.#noAckFor);
       this.#noAckFor = undefined;
       if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined) own.token = command.token;
       if (own !== undefined) this.#flushWaiting(own);
       if (this.#restoreNeeded && this.#log.available) this.#restore(true);
-      if (this.#reconcile !== undefined) this.#announceUnrestored(now);
+      const unrestored = this.#outage.reconcileDue(now);
+      if (unrestored !== undefined) this.#announceUnrestored(unrestored, now);
     });
   }
 
@@ -290,12 +222,9 @@ export class ChatNode {
   reset(): LocalEffect[] {
     return this.#call(() => {
       // Members of other processes as we knew them: those nobody registers again left meanwhile.
-      const previous = this.#replica.members().filter((m) => processOf(m.conn) !== this.processId);
-      this.#reconcile = { previous, after: undefined };
+      this.#outage.reset(this.#replica.members().filter((m) => processOf(m.conn) !== this.processId));
       this.#replica = new ChatReplica(this.#replicaOptions);
-      this.#localByTopic.clear();
-      this.#unsentLeaves = [];
-      this.#announcedLocally.clear();
+      this.#fanout.clear();
       this.#restore(false);
     });
   }
@@ -303,9 +232,7 @@ export class ChatNode {
   /** The log is back: send what could not be sent, and re-register if needed. */
   resume(): LocalEffect[] {
     return this.#call(() => {
-      const leaves = this.#unsentLeaves;
-      this.#unsentLeaves = [];
-      for (const command of leaves) this.#append(undefined, command);
+      for (const command of this.#outage.takeUnsent()) this.#append(undefined, command);
       if (this.#restoreNeeded) this.#restore(true);
     });
   }
@@ -345,7 +272,7 @@ export class ChatNode {
           token = this.#randomToken();
           c.pendingToken = token;
           c.joinInFlight = true;
-          this.#joinDeadlines.delete(c.id);
+          this.#deadlines.cancelJoin(c.id);
         }
         if (command.t === 'leave' && c.topic === undefined && !c.joinInFlight) {
           this.#reply(c, { kind: 'reply', frame: errorFrame('not_joined', '/leave needs a topic: join one first') });
@@ -360,14 +287,14 @@ export class ChatNode {
 
   #append(c: NodeConn | undefined, command: Command): void {
     if (c !== undefined) c.inFlight++;
-    if (command.t === 'say' || command.t === 'dm') command.n = ++this.#writes;
+    if (command.t === 'say' || command.t === 'dm') this.#outage.number(command);
     this.#log.append(command, () => this.#failed(c, command));
   }
 
   /** The log refused a command (Redis unavailable): say so, in order, and undo the bookkeeping. */
   #failed(c: NodeConn | undefined, command: Command): void {
     // Told `unavailable`, the client must never see an ack for it (it may still arrive, at most once).
-    if ((command.t === 'say' || command.t === 'dm') && command.n !== undefined) this.#refused.add(command.n);
+    if (command.t === 'say' || command.t === 'dm') this.#outage.refused(command);
     const run = (): void => {
       if (command.t === 'leave' && c !== undefined) this.#leaveLocally(c, command);
       if (c === undefined || !this.#conns.has(c.id)) return;
@@ -395,18 +322,14 @@ export class ChatNode {
     const topic = c.topic;
     if (topic !== undefined) {
       this.#dropLocal(c.id, topic);
-      this.#announcedLocally.add(c.key);
-      const to = this.#localByTopic.get(topic);
-      if (to !== undefined && to.length > 0) {
-        this.#handedOut.add(to);
-        this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
-      }
+      const to = this.#fanout.handOut(topic);
+      if (to.length > 0) this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
       if (command.why === 'leave' && this.#conns.has(c.id)) {
         this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
       }
       c.topic = undefined;
     }
-    this.#unsentLeaves.push(command);
+    this.#outage.leftLocally(c.key, command);
   }
 
   /**
@@ -414,16 +337,11 @@ export class ChatNode {
    * members again by then), members of other processes that nobody
    * registered left during the outage: tell this process's users.
    */
-  #announceUnrestored(now: number): void {
-    const reconcile = this.#reconcile!;
-    if (reconcile.after === undefined) reconcile.after = now + RECONCILE_AFTER_MS;
-    if (now < reconcile.after) return;
-    this.#reconcile = undefined;
-    for (const gone of reconcile.previous) {
+  #announceUnrestored(previous: MemberView[], now: number): void {
+    for (const gone of previous) {
       if (this.#replica.memberOf(gone.conn) !== undefined) continue;
-      const to = this.#localByTopic.get(gone.topic);
-      if (to === undefined || to.length === 0) continue;
-      this.#handedOut.add(to);
+      const to = this.#fanout.handOut(gone.topic);
+      if (to.length === 0) continue;
       this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(gone.username, gone.topic, seconds(now)) });
     }
   }
@@ -450,92 +368,6 @@ export class ChatNode {
     this.#emit({ type: 'send', to: c.id, frame });
   }
 
-  // ---- effects of the replica ----------------------------------------------------
-
-  #localize(effect: Effect, command: Command): void {
-    switch (effect.type) {
-      case 'send': {
-        if (effect.to === this.#noAckFor && effect.frame.startsWith('{"type":"ack"')) return;
-        const c = this.#byKey.get(effect.to);
-        if (c !== undefined && this.#conns.has(c.id)) this.#emit({ type: 'send', to: c.id, frame: effect.frame });
-        return;
-      }
-      case 'deliver': {
-        if (effect.leaver !== undefined && this.#skipLeave(effect.leaver)) return;
-        const to = this.#localByTopic.get(effect.topic) ?? [];
-        const sender = effect.except === undefined ? undefined : this.#byKey.get(effect.except);
-        const except = sender?.id;
-        let ack: LocalAck | undefined;
-        if (effect.ack !== undefined && sender !== undefined && this.#conns.has(sender.id) && sender.key !== this.#noAckFor) {
-          let remote = 0;
-          for (const [process, count] of effect.ack.othersByProcess) if (process !== this.processId) remote += count;
-          ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };
-        }
-        const reaches = to.length > (except !== undefined && to.includes(except) ? 1 : 0);
-        if (!reaches) {
-          // Nobody here to write to: the ack alone, counting the other processes.
-          if (ack !== undefined) this.#emit({ type: 'send', to: ack.to, frame: ackFrame(ack.id, ack.ref, ack.timestamp, ack.remote) });
-          return;
-        }
-        this.#handedOut.add(to);
-        const broadcast: LocalEffect = { type: 'broadcast', to, except, frame: effect.frame };
-        if (ack !== undefined) broadcast.ack = ack;
-        this.#emit(broadcast);
-        return;
-      }
-      case 'close': {
-        const c = this.#byKey.get(effect.conn);
-        if (c === undefined || !this.#conns.has(c.id)) return;
-        c.topic = undefined;
-        c.closing = true;
-        this.#emit({ type: 'close', conn: c.id, code: effect.code, reason: effect.reason });
-        return;
-      }
-      case 'member':
-        this.#memberChanged(effect, command);
-        return;
-      case 'event': {
-        const c = this.#byKey.get(effect.conn);
-        if (c === undefined) return;
-        const event: LocalEffect = { type: 'event', event: effect.event, conn: c.id, username: effect.username, topic: effect.topic };
-        if (effect.reason !== undefined) event.reason = effect.reason;
-        this.#emit(event);
-        return;
-      }
-      case 'process_down':
-        this.#emit({ type: 'event', event: 'process_down', reason: effect.process, count: effect.members });
-        return;
-    }
-  }
-
-  #memberChanged(effect: Extract<Effect, { type: 'member' }>, command: Command): void {
-    const c = this.#byKey.get(effect.conn);
-    if (c === undefined) return;
-    if (effect.evicted) {
-      // The cluster took this process for dead; its connections are still here.
-      if (this.#conns.has(c.id)) this.#restoreNeeded = true;
-      if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
-      return;
-    }
-    if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
-    c.topic = effect.topic;
-    c.username = effect.username;
-    if (effect.topic === undefined) return;
-    if (!this.#conns.has(c.id)) return;
-    if (command.t === 'restore') c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
-    let list = this.#ownList(effect.topic);
-    if (list === undefined) this.#localByTopic.set(effect.topic, (list = []));
-    list.push(c.id);
-    this.#joinDeadlines.delete(c.id);
-  }
-
-  /** True when a `left` is about a local connection that did not really leave, or was announced already. */
-  #skipLeave(leaver: ConnKey): boolean {
-    if (this.#announcedLocally.delete(leaver)) return true;
-    const c = this.#byKey.get(leaver);
-    return c !== undefined && this.#conns.has(c.id) && c.topic !== undefined && this.#restoreNeeded;
-  }
-
   #restore(announce: boolean): void {
     this.#restoreNeeded = false;
     const members = [];
@@ -557,57 +389,29 @@ export class ChatNode {
   /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
   #forget(c: NodeConn): void {
     this.#conns.delete(c.id);
-    this.#joinDeadlines.delete(c.id);
+    this.#deadlines.cancelJoin(c.id);
     if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
     // Keep the key until the leave is applied, so its effects still find the connection's record.
   }
 
-  /** The fan-out list of `topic`, safe to change (a copy if an effect of this call holds it). */
-  #ownList(topic: string): ConnId[] | undefined {
-    let list = this.#localByTopic.get(topic);
-    if (list !== undefined && this.#handedOut.has(list)) {
-      list = list.slice();
-      this.#localByTopic.set(topic, list);
-    }
-    return list;
-  }
-
   #dropLocal(id: ConnId, topic: string): void {
-    const list = this.#ownList(topic);
-    if (list === undefined) return;
-    const index = list.indexOf(id);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#localByTopic.delete(topic);
+    this.#fanout.drop(topic, id);
   }
 
   #startJoinTimeout(c: NodeConn, now: number): void {
-    const deadline = this.edge.joinDeadline(now);
-    if (deadline === undefined) return;
-    // Delete first so re-insertion moves it to the end (deadline order).
-    this.#joinDeadlines.delete(c.id);
-    this.#joinDeadlines.set(c.id, deadline);
-  }
-
-  #scheduleIdleCheck(now: number): void {
-    const timeout = this.edge.options.idleTimeoutMs;
-    if (timeout <= 0) return;
-    const at = now + timeout;
-    if (this.#idleCheckAt === undefined || at < this.#idleCheckAt) this.#idleCheckAt = at;
+    this.#deadlines.startJoin(c.id, this.edge.joinDeadline(now));
   }
 
   #closeIdle(now: number): void {
-    const timeout = this.edge.options.idleTimeoutMs;
-    if (timeout <= 0 || this.#idleCheckAt === undefined || now < this.#idleCheckAt) return;
-    let earliest = Infinity;
+    if (!this.#deadlines.idleScanDue(now)) return;
+    let earliest: number | undefined;
     for (const c of [...this.#conns.values()]) {
       if (c.topic === undefined) continue;
       const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
       if (deadline <= now) this.#closeByServer(c, 1000, 'idle');
-      else if (deadline < earliest) earliest = deadline;
+      else if (earliest === undefined || deadline < earliest) earliest = deadline;
     }
-    // Not earlier than the granularity, so a stream of staggered deadlines
-    // cannot make every tick walk every connection.
-    this.#idleCheckAt = earliest === Infinity ? undefined : Math.max(earliest, now + Math.min(IDLE_SCAN_GRANULARITY_MS, timeout));
+    this.#deadlines.scanned(now, earliest);
   }
 
   // ---- output ------------------------------------------------------------------------
@@ -629,7 +433,7 @@ export class ChatNode {
       body();
     } finally {
       this.#out = undefined;
-      this.#handedOut.clear();
+      this.#fanout.endCall();
     }
     return out;
   }

@@ -1,0 +1,84 @@
+/**
+ * The replica's whole shared state as plain JSON-able data, and back. A new
+ * process of a cluster, or one whose place in the log was trimmed away,
+ * starts from a snapshot and applies the log from the entry it reflects;
+ * restoring a snapshot gives a replica whose future effects are the same
+ * (a property test checks it).
+ */
+import type { ConnKey } from './commands.ts';
+import type { MessageStore } from './history.ts';
+import type { Liveness } from './liveness.ts';
+import type { Membership } from './membership.ts';
+import type { TokenBook } from './resume.ts';
+
+export interface ReplicaSnapshot {
+  version: 1;
+  now: number;
+  liveNow: number;
+  lastId: number;
+  messagesTotal: number;
+  lastSeen: [string, number][];
+  topics: {
+    name: string;
+    createdAfterId: number;
+    goneUpToId: number;
+    /** [conn, username, requested name, end of grace or null] in list order. */
+    members: (readonly [ConnKey, string, string, number | null])[];
+    /** [id, expiresAt, frame] oldest first. */
+    messages: (readonly [number, number, string])[];
+  }[];
+  /** [token, conn, topic, username, endedAt or null]. */
+  tokens: (readonly [string, ConnKey, string, string, number | null])[];
+}
+
+export interface ReplicaParts {
+  membership: Membership;
+  store: MessageStore;
+  tokens: TokenBook;
+  liveness: Liveness;
+  lastId: number;
+  messagesTotal: number;
+}
+
+export function takeSnapshot(parts: ReplicaParts): ReplicaSnapshot {
+  const { membership, store, tokens, liveness } = parts;
+  store.expire(liveness.now);
+  return {
+    version: 1,
+    now: liveness.now,
+    liveNow: liveness.liveNow,
+    lastId: parts.lastId,
+    messagesTotal: parts.messagesTotal,
+    lastSeen: [...liveness.lastSeen],
+    topics: [...membership.topics.values()].map((t) => ({
+      name: t.name,
+      createdAfterId: t.history.createdAfterId,
+      goneUpToId: t.history.goneUpToId,
+      members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null] as const),
+      messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json] as const),
+    })),
+    tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null] as const),
+  };
+}
+
+/** Fills empty parts from a snapshot; returns the counters. */
+export function restoreSnapshot(snapshot: ReplicaSnapshot, parts: Omit<ReplicaParts, 'lastId' | 'messagesTotal'>): { lastId: number; messagesTotal: number } {
+  const { membership, store, tokens, liveness } = parts;
+  liveness.now = snapshot.now;
+  liveness.liveNow = snapshot.liveNow;
+  for (const [process, seenAt] of snapshot.lastSeen) liveness.lastSeen.set(process, seenAt);
+  const ghosts = [];
+  for (const t of snapshot.topics) {
+    const topic = membership.topic(t.name, t.createdAfterId);
+    topic.history.goneUpToId = t.goneUpToId;
+    for (const [conn, username, requested, ghostUntil] of t.members) {
+      const member = membership.add(conn, topic, username, requested);
+      if (ghostUntil !== null) ghosts.push({ member, ghostUntil });
+    }
+    for (const [id, expiresAt, json] of t.messages) store.restore(topic.history, id, json, expiresAt);
+  }
+  ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
+  for (const { member, ghostUntil } of ghosts) membership.startGrace(member, ghostUntil);
+  for (const [token, conn, topic, username, endedAt] of snapshot.tokens) tokens.load({ token, conn, topic, username, endedAt: endedAt ?? undefined });
+  return { lastId: snapshot.lastId, messagesTotal: snapshot.messagesTotal };
+}
