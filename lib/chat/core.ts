@@ -348,7 +348,7 @@ export class ChatReplica {
       topic: topic.name,
       except: member.conn,
       frame,
-      ack: { to: member.conn, id, ref, timestamp, othersByProcess: this.#othersByProcess(topic, member), acceptedAt: now },
+      ack: { to: member.conn, id, ref, timestamp, othersByProcess: topic.othersByProcess(member), acceptedAt: now },
     });
     this.#store.store(topic.history, id, frame, now, ttlMs);
   }
@@ -375,15 +375,6 @@ export class ChatReplica {
     const recipient = target.member;
     out.push({ type: 'send', to: recipient.conn, frame: dmFrame(id, member.username, recipient.username, target.text, timestamp) });
     out.push({ type: 'send', to: member.conn, frame: ackFrame(id, ref, timestamp, 1, recipient.username) });
-  }
-
-  #othersByProcess(topic: Topic, sender: Member): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const m of topic.members) {
-      if (m === sender || m.ghostUntil !== undefined) continue;
-      counts.set(m.process, (counts.get(m.process) ?? 0) + 1);
-    }
-    return counts;
   }
 
   /**

@@ -66,8 +66,7 @@ export class Membership {
 
   /** Starts a member's grace period: listed, but nothing reaches it. */
   startGrace(member: Member, until: number): void {
-    member.ghostUntil = until;
-    member.topic.ghosts++;
+    member.topic.markGhost(member, until);
     this.ghosts.push(member);
   }
 

@@ -35,6 +35,8 @@ export class Topic {
   readonly history: TopicHistory;
   /** Members in the grace period: listed, but nothing is delivered to them. */
   ghosts = 0;
+  /** Reachable members (not in the grace period) per process: what an ack counts, without a walk. */
+  readonly #reachableOn = new Map<string, number>();
 
   constructor(name: string, lastIssuedId: number) {
     this.name = name;
@@ -54,6 +56,7 @@ export class Topic {
   add(member: Member): void {
     this.members.push(member);
     this.byKey.set(nameKey(member.username), member);
+    this.#count(member.process, 1);
   }
 
   /** Puts `next` where `old` was (same place in the list, same name). */
@@ -62,7 +65,9 @@ export class Topic {
     if (index >= 0) this.members[index] = next;
     else this.members.push(next);
     if (old.ghostUntil !== undefined) this.ghosts--;
+    else this.#count(old.process, -1);
     this.byKey.set(nameKey(next.username), next);
+    this.#count(next.process, 1);
   }
 
   remove(member: Member): void {
@@ -70,6 +75,31 @@ export class Topic {
     if (index >= 0) this.members.splice(index, 1);
     if (this.byKey.get(nameKey(member.username)) === member) this.byKey.delete(nameKey(member.username));
     if (member.ghostUntil !== undefined) this.ghosts--;
+    else this.#count(member.process, -1);
+  }
+
+  /** A member's connection dropped: it stays listed but is no longer reached. */
+  markGhost(member: Member, until: number): void {
+    member.ghostUntil = until;
+    this.ghosts++;
+    this.#count(member.process, -1);
+  }
+
+  /** Reachable members per process, `sender` excluded (a fresh map the caller may keep). */
+  othersByProcess(sender: Member): Map<string, number> {
+    const counts = new Map(this.#reachableOn);
+    if (sender.ghostUntil === undefined) {
+      const own = (counts.get(sender.process) ?? 1) - 1;
+      if (own > 0) counts.set(sender.process, own);
+      else counts.delete(sender.process);
+    }
+    return counts;
+  }
+
+  #count(process: string, delta: number): void {
+    const next = (this.#reachableOn.get(process) ?? 0) + delta;
+    if (next > 0) this.#reachableOn.set(process, next);
+    else this.#reachableOn.delete(process);
   }
 
   isFree(name: string): boolean {

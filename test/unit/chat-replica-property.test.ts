@@ -97,5 +97,5 @@ test('a replica restored from a snapshot gives the same future effects', () => {
 
 /** Maps (per-process ack counts) serialise as entries. */
 function replacer(_key: string, value: unknown): unknown {
-  return value instanceof Map ? [...value] : value;
+  return value instanceof Map ? [...value].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)) : value;
 }
