@@ -5,9 +5,10 @@
  * is lib/server/chat-service.ts; the log behind it is in memory for one
  * process or a Redis stream for a cluster (`--redis`).
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { MemoryLog } from '../log/memory-log.ts';
 import { RedisLog } from '../log/redis-log.ts';
@@ -18,6 +19,8 @@ import { type HttpFront, createHttpFront } from './http-front.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { defaultServerOptions, type ServerOptions } from './options.ts';
 import { COMPRESS_THRESHOLD } from './chat-service.ts';
+import { originPolicy } from './origin.ts';
+import { clientAddressFrom, trustedProxies } from './proxy.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -85,22 +88,40 @@ export interface MountOptions extends Partial<ServerOptions> {
  * Serves the chat WebSocket on an existing `http` or `https` server at
  * `path`; the application keeps its own routes (the page, /healthz and
  * /metrics are the standalone server's business). Options are the
- * server's, with its defaults.
+ * server's, with its defaults, the Origin check and `trustProxy` included.
+ * Upgrades at other paths are left to the application's own `upgrade`
+ * listeners, and refused with 404 only when it has none.
  */
 export function mountChat(server: HttpServer | HttpsServer, mount: MountOptions = {}): MountedChat {
   const { path = '/ws', logger = createLogger('warn'), ...overrides } = mount;
   const options = defaultServerOptions(overrides);
-  const allowOrigin = options.allowedOrigins?.includes('*') ? () => true : undefined;
-  const sockets = new WebSocketServer(socketOptions(options, path, allowOrigin, undefined)).attach(server);
+  const trusted = trustedProxies(options.trustProxy);
+  const sockets = new WebSocketServer(
+    socketOptions(options, path, originPolicy(options.allowedOrigins, trusted), (req) => clientAddressFrom(req, trusted)),
+  );
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const mine = (query === -1 ? url : url.slice(0, query)) === path;
+    if (mine || server.listenerCount('upgrade') === 1) sockets.handleUpgrade(req, socket, head);
+  };
+  server.on('upgrade', onUpgrade);
   const { service, redis } = startService(options, logger, sockets, undefined);
-  return { sockets, service, close: (timeoutMs = 4000) => stopService(service, redis, sockets, timeoutMs) };
+  return {
+    sockets,
+    service,
+    close: (timeoutMs = 4000) => {
+      server.off('upgrade', onUpgrade);
+      return stopService(service, redis, sockets, timeoutMs);
+    },
+  };
 }
 
 function socketOptions(
   options: ServerOptions,
   path: string,
-  allowOrigin: ((origin: string | undefined, req: import('node:http').IncomingMessage) => boolean) | undefined,
-  clientAddress: ((req: import('node:http').IncomingMessage) => string) | undefined,
+  allowOrigin: ((origin: string | undefined, req: IncomingMessage) => boolean) | undefined,
+  clientAddress: ((req: IncomingMessage) => string) | undefined,
 ): ConstructorParameters<typeof WebSocketServer>[0] {
   return {
     paths: [path],

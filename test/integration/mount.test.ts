@@ -70,9 +70,7 @@ async function runExample(): Promise<RunningExample> {
 }
 
 describe('mountChat with allowedOrigins', () => {
-  it('accepts the listed origins and refuses the others', {
-    todo: 'mountChat ignores an allowedOrigins list without "*": every origin is accepted',
-  }, async () => {
+  it('accepts the listed origins and refuses the others', async () => {
     const server = createServer((_req, res) => res.writeHead(404).end());
     const chat = mountChat(server, { path: '/chat', allowedOrigins: ['https://app.example'] });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,6 +83,32 @@ describe('mountChat with allowedOrigins', () => {
         assert.equal(error.status, 403);
         return true;
       });
+    } finally {
+      await chat.close(1000);
+      server.close();
+    }
+  });
+});
+
+describe('mountChat beside the application\'s own WebSocket endpoint', () => {
+  it('leaves upgrades at other paths to the application\'s listener', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const chat = mountChat(server, { path: '/chat' });
+    // The application's own endpoint answers its upgrades itself (here: a plain 418).
+    server.on('upgrade', (req, socket) => {
+      if (req.url === '/app') socket.end('HTTP/1.1 418 I\'m a teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await assert.rejects(connect(`ws://127.0.0.1:${port}/app`), (error: unknown) => {
+        assert.ok(error instanceof HandshakeError, String(error));
+        assert.equal(error.status, 418, 'the chat did not answer first');
+        return true;
+      });
+      const client = await ourClient(`ws://127.0.0.1:${port}/chat`);
+      assert.equal((await join(client, 'alice', 'mounted')).username, 'alice');
+      client.close();
     } finally {
       await chat.close(1000);
       server.close();
@@ -157,9 +181,7 @@ describe('mounting the chat on an application server (README example)', () => {
     }
   });
 
-  it('refuses a page of another site by default, as the standalone server does (RFC 6455 §10.2)', {
-    todo: 'mountChat checks Origin only when allowedOrigins contains "*": a foreign page is accepted',
-  }, async () => {
+  it('refuses a page of another site by default, as the standalone server does (RFC 6455 §10.2)', async () => {
     const url = `ws://127.0.0.1:${example.port}/chat`;
     const own = await connect(url, { origin: `http://127.0.0.1:${example.port}` });
     own.terminate();
