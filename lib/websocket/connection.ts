@@ -1,21 +1,19 @@
 /**
- * One WebSocket connection: binds the sans-I/O decoder and encoder to a
- * socket. It owns what the codec cannot: writing (batched per event-loop
- * turn), backpressure limits, the closing handshake and its timeout, and
- * heartbeat state. Server and client connections are the same class.
+ * One WebSocket connection: binds the sans-I/O protocol core (protocol.ts:
+ * state, frames, the closing handshake) to a socket. It owns only what needs
+ * I/O: writing (batched per event-loop turn), backpressure limits, closing
+ * the socket when the protocol says so, the close timeout, and heartbeat
+ * state. Server and client connections are the same class.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from './close-codes.ts';
-import { deflatePayload } from './deflate.ts';
-import { Opcode, encodeClose, encodeFrame, encodeMessage } from './encoder.ts';
-import { WebSocketError, type ErrorCode } from './errors.ts';
-import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameParser, type DecoderHandler } from './frame-parser.ts';
+import type { WebSocketError } from './errors.ts';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
-import { PreparedMessage } from './prepared.ts';
+import type { PreparedMessage } from './prepared.ts';
+import { ReadyState, WebSocketProtocol, type ProtocolHandler, type SendOptions } from './protocol.ts';
 
-export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
-export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
+export { ReadyState, type SendOptions } from './protocol.ts';
 
 export interface ConnectionOptions {
   role: 'server' | 'client';
@@ -68,15 +66,6 @@ export interface ConnectionEvents {
   error: [error: Error & { closeCode?: number; code?: string }];
 }
 
-export interface SendOptions {
-  /**
-   * With permessage-deflate negotiated: true compresses this message whatever
-   * its size, false sends it plain; by default it is compressed from the
-   * agreed threshold up. Without the extension it has no effect.
-   */
-  compress?: boolean;
-}
-
 /** Output queued in one turn beyond this is written at once (one write per 64 KiB). */
 const EARLY_FLUSH_BYTES = 64 * 1024;
 
@@ -101,31 +90,23 @@ function flushDirty(): void {
   for (const connection of batch) connection.flush();
 }
 
-export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements DecoderHandler {
+export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements ProtocolHandler {
   readonly protocol: string | undefined;
   readonly remoteAddress: string | undefined;
-  /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
-  readonly extensions: string;
-  /** permessage-deflate as negotiated, or undefined. */
-  readonly deflate: NegotiatedDeflate | undefined;
   /** Free for the application to use (e.g. a session id). */
   id = 0;
 
   private readonly socket: Duplex;
-  private readonly role: 'server' | 'client';
-  private readonly decoder: FrameParser;
+  private readonly core: WebSocketProtocol;
   private readonly closeTimeoutMs: number;
   private readonly maxBufferedAmount: number;
 
-  private state: ReadyState = ReadyState.OPEN;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private queued = false;
   private endAfterFlush = false;
-  private closeSent = false;
-  private closeReceived = false;
-  private closeCode: number = CloseCode.ABNORMAL;
-  private closeReason = '';
+  /** The protocol's shouldCloseTransport has been acted on. */
+  private transportEnding = false;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly onClosed: ((connection: WebSocketConnection) => void) | undefined;
   /** Cleared by each heartbeat, set by any byte from the peer. */
@@ -134,17 +115,14 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   constructor(socket: Duplex, options: ConnectionOptions, head?: Buffer) {
     super();
     this.socket = socket;
-    this.role = options.role;
     this.protocol = options.protocol;
     this.remoteAddress = options.remoteAddress;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     this.maxBufferedAmount = options.maxBufferedAmount ?? 0;
-    this.deflate = options.deflate;
-    this.extensions = options.deflate?.header ?? '';
-    this.decoder = new FrameParser(this, {
+    this.core = new WebSocketProtocol(this, {
       role: options.role,
-      maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
-      maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+      maxMessageSize: options.maxMessageSize,
+      maxFragments: options.maxFragments,
       deflate: options.deflate,
     });
     this.onClosed = options.onClosed;
@@ -158,8 +136,28 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     if (head && head.length > 0) queueMicrotask(() => this.onData(head));
   }
 
+  /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+  get extensions(): string {
+    return this.core.deflate?.header ?? '';
+  }
+
+  /** permessage-deflate as negotiated, or undefined. */
+  get deflate(): NegotiatedDeflate | undefined {
+    return this.core.deflate;
+  }
+
   get readyState(): ReadyState {
-    return this.state;
+    return this.core.state;
+  }
+
+  /**
+   * True when the peer started the closing handshake: its Close frame came
+   * before we sent ours (a client that said goodbye on purpose). False when
+   * we started it (close(), a protocol fault, a slow consumer), when the
+   * connection dropped without a Close frame (code 1006), or while open.
+   */
+  get closedByPeer(): boolean {
+    return this.core.closeInitiator === 'peer';
   }
 
   /** Bytes accepted by send() that the kernel has not taken yet. */
@@ -174,21 +172,8 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
    * connection is closing or closed, or was just dropped as a slow consumer.
    */
   send(data: string | Uint8Array, options?: SendOptions): boolean {
-    if (this.state !== ReadyState.OPEN) return false;
-    const mask = this.role === 'client';
-    const deflate = this.deflate;
-    if (deflate !== undefined && options?.compress !== false) {
-      // A string has at least as many UTF-8 bytes as UTF-16 units.
-      const long =
-        options?.compress === true ||
-        data.length >= deflate.threshold ||
-        (typeof data === 'string' && Buffer.byteLength(data) >= deflate.threshold);
-      if (long) {
-        const opcode = typeof data === 'string' ? Opcode.TEXT : Opcode.BINARY;
-        return this.enqueue(encodeFrame(opcode, deflatePayload(data, deflate), { mask, compressed: true }));
-      }
-    }
-    return this.enqueue(encodeMessage(data, { mask }));
+    const frame = this.core.send(data, options);
+    return frame !== undefined && this.enqueue(frame);
   }
 
   /**
@@ -199,14 +184,13 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
    * each frame with its own key (§5.3). Returns what send() returns.
    */
   sendPrepared(message: Buffer | PreparedMessage): boolean {
-    if (this.state !== ReadyState.OPEN) return false;
-    if (this.role === 'client') throw new Error('sendPrepared is for server connections');
-    return this.enqueue(message instanceof PreparedMessage ? message.frameFor(this.deflate) : message);
+    const frame = this.core.sendPrepared(message);
+    return frame !== undefined && this.enqueue(frame);
   }
 
   ping(payload: string | Uint8Array = ''): boolean {
-    if (this.state !== ReadyState.OPEN) return false;
-    return this.enqueue(encodeFrame(Opcode.PING, payload, { mask: this.role === 'client' }));
+    const frame = this.core.ping(payload);
+    return frame !== undefined && this.enqueue(frame);
   }
 
   /**
@@ -214,8 +198,8 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
    * the peer answers, or after the close timeout if it does not.
    */
   close(code: number = CloseCode.NORMAL, reason = ''): void {
-    if (this.state !== ReadyState.OPEN) return;
-    this.sendClose(code, reason);
+    const frame = this.core.close(code, reason);
+    if (frame !== undefined) this.queueClose(frame);
   }
 
   /** Drops the TCP connection at once, without a closing handshake. */
@@ -230,7 +214,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
    * caller should terminate); otherwise pings and starts a new round.
    */
   heartbeat(): boolean {
-    if (this.state !== ReadyState.OPEN) return true;
+    if (this.core.state !== ReadyState.OPEN) return true;
     if (!this.heardFrom) return false;
     this.heardFrom = false;
     this.ping();
@@ -281,29 +265,20 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   private dropSlowConsumer(): void {
     this.pending = [];
     this.pendingBytes = 0;
-    this.closeSent = true;
-    this.closeCode = CloseCode.TRY_AGAIN_LATER;
-    this.closeReason = 'slow consumer';
-    this.socket.end(encodeClose(CloseCode.TRY_AGAIN_LATER, 'slow consumer', { mask: this.role === 'client' }));
+    // For the application the connection is over now (the protocol is
+    // CLOSED): nothing more will be written to it, so it must not count as a
+    // recipient while the socket drains.
+    this.socket.end(this.core.abandon(CloseCode.TRY_AGAIN_LATER, 'slow consumer'));
     this.armCloseTimer(Math.min(this.closeTimeoutMs, 1000));
-    // For the application the connection is over now: nothing more will be
-    // written to it, so it must not count as a recipient while the socket
-    // drains. The event waits for the next tick because we are inside a
-    // send(), possibly in the middle of the caller's loop over recipients.
-    this.state = ReadyState.CLOSED;
-    this.decoder.stop();
+    // The event waits for the next tick because we are inside a send(),
+    // possibly in the middle of the caller's loop over recipients.
     process.nextTick(() => this.finish());
   }
 
-  private sendClose(code: number | undefined, reason: string): void {
-    this.closeSent = true;
-    if (!this.closeReceived) {
-      this.closeCode = code ?? CloseCode.NO_STATUS;
-      this.closeReason = reason;
-    }
-    this.state = ReadyState.CLOSING;
-    this.pending.push(encodeClose(code, reason, { mask: this.role === 'client' }));
-    this.pendingBytes += this.pending[this.pending.length - 1]!.length;
+  /** A Close frame bypasses the slow-consumer cap, and starts the wait for the peer. */
+  private queueClose(frame: Buffer): void {
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
     if (!this.queued) {
       this.queued = true;
       scheduleFlush(this);
@@ -320,50 +295,45 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   /** @internal Called by the shared socket listeners below. */
   onData(chunk: Buffer): void {
     this.heardFrom = true;
-    this.decoder.push(chunk);
+    this.core.receive(chunk);
+    if (this.core.shouldCloseTransport && !this.transportEnding) {
+      // The closing handshake is over for us, or the peer failed it:
+      // end TCP right after this turn's frames (or now if none wait).
+      this.transportEnding = true;
+      this.endAfterFlush = true;
+      if (!this.queued) this.flush();
+    }
   }
 
-  // ---- DecoderHandler: what the codec found in the peer's bytes ----
+  // ---- ProtocolHandler: what the protocol core found in the peer's bytes ----
 
+  /** @internal */
   onMessage(data: string | Buffer, isBinary: boolean): void {
-    // After our Close frame, the application has said goodbye: drop data (§1.4).
-    if (this.state !== ReadyState.OPEN) return;
     this.emit('message', data, isBinary);
   }
 
+  /** @internal */
   onPing(payload: Buffer): void {
-    // §5.5.2: answer with a Pong carrying the same payload, unless closing.
-    if (this.state === ReadyState.OPEN) {
-      this.enqueue(encodeFrame(Opcode.PONG, payload, { mask: this.role === 'client' }));
-    }
     this.emit('ping', payload);
   }
 
+  /** @internal */
   onPong(payload: Buffer): void {
     this.emit('pong', payload);
   }
 
-  onClose(code: number, reason: string): void {
-    this.closeReceived = true;
-    this.closeCode = code;
-    this.closeReason = reason;
-    // §5.5.1: echo the Close unless we already sent ours; 1005 means "no code".
-    if (!this.closeSent) this.sendClose(code === CloseCode.NO_STATUS ? undefined : code, '');
-    // §7.1.1: the server closes the TCP connection first; a client waits for it.
-    if (this.role === 'server') this.endAfterFlush = true;
-    if (!this.queued) this.flush();
+  /** @internal The 'close' event waits for the TCP connection to close. */
+  onClose(): void {}
+
+  /** @internal */
+  onFault(error: WebSocketError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 
-  onFault(code: number, reason: string, errorCode: ErrorCode): void {
-    // §7.1.7 "Fail the WebSocket Connection": send a Close, then close TCP.
-    if (this.listenerCount('error') > 0) this.emit('error', new WebSocketError(reason, errorCode, code));
-    if (!this.closeSent) {
-      this.sendClose(code, reason);
-      this.closeCode = code;
-      this.closeReason = reason;
-    }
-    this.endAfterFlush = true;
-    if (!this.queued) this.flush();
+  /** @internal */
+  onOutput(frame: Buffer, isClose: boolean): void {
+    if (isClose) this.queueClose(frame);
+    else this.enqueue(frame);
   }
 
   /** @internal */
@@ -375,10 +345,9 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
 
   /** @internal */
   onSocketClose(): void {
-    if (this.state === ReadyState.CLOSED) return;
-    this.state = ReadyState.CLOSED;
-    this.decoder.stop();
     if (this.closeTimer) clearTimeout(this.closeTimer);
+    if (this.core.state === ReadyState.CLOSED) return;
+    this.core.transportClosed();
     this.pending = [];
     this.pendingBytes = 0;
     this.finish();
@@ -386,6 +355,6 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
 
   private finish(): void {
     this.onClosed?.(this);
-    this.emit('close', this.closeCode, this.closeReason);
+    this.emit('close', this.core.closeCode, this.core.closeReason);
   }
 }

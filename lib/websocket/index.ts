@@ -33,6 +33,7 @@ export {
   type HandshakeOptions,
   type HandshakeResult,
 } from './handshake.ts';
+export { WebSocketProtocol, type ProtocolHandler, type ProtocolOptions } from './protocol.ts';
 export {
   WebSocketConnection,
   ReadyState,
