@@ -19,6 +19,7 @@ import { DEFAULTS, Workers, runScenario } from './load.js';
 import { formatMarkdown, formatText } from './parse.js';
 import { httpGetJson, killAllServers, startServer } from './lib/servers.js';
 import { startRedis } from './lib/redis-server.js';
+import { distStamp } from './lib/provenance.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,6 +98,11 @@ async function runOne(scenario, mode, round) {
     if (redis) await redisUp(server);
     const alsoCpu = redis ? [{ label: 'redis', cpuSeconds: redis.cpuSeconds }] : [];
     const { figures, checks } = await runScenario(scenario, server, { ...loadOptions, alsoCpu });
+    if (redis) {
+      // Over the whole run: how many log entries one XREAD brought back on average.
+      const calls = await redis.commandCalls();
+      figures.entriesPerRead = calls.xadd / calls.xread;
+    }
     record(`${scenario}:${mode}`, figures);
     log(`${label} (pid ${server.pid}${redis ? `, redis pid ${redis.pid}` : ''}): delivered ${figures.deliveredPerSec.toFixed(0)}/s, ${figures.deliveredPerCpuSec.toFixed(0)} per CPU-s, CPU ${figures.mainCpuPct.toFixed(0)}% + redis ${(figures.redisCpuPct ?? 0).toFixed(0)}%, p50 ${figures.p50ms.toFixed(2)} ms, p99 ${figures.p99ms.toFixed(2)} ms`);
     noteChecks(label, checks, [server]);
@@ -137,6 +143,7 @@ async function runCross(round) {
 }
 
 log(`machine: ${machine}; load average ${loadavg()}`);
+const distAtStart = distStamp();
 for (let round = 1; round <= rounds; round++) {
   for (const scenario of selected) {
     if (scenario === 'cross') await runCross(round);
@@ -166,6 +173,8 @@ const FIGURES = [
   ['redisCpuPct', 'redis-server CPU %', 0],
   ['p50ms', 'latency p50 ms ↓', 2],
   ['p99ms', 'latency p99 ms ↓', 2],
+  ['writesPerDelivery', 'server write syscalls per delivery ↓', 3],
+  ['entriesPerRead', 'log entries per XREAD (whole run)', 1],
 ];
 const TARGETS = { fanout: 0.8, rooms: 0.5 };
 const table = [['scenario', 'figure', 'no --redis', '--redis', 'ratio', 'target', 'per round (--redis)']];
@@ -174,7 +183,7 @@ for (const scenario of selected.filter((s) => s !== 'cross')) {
   for (const [key, label, digits] of FIGURES) {
     const plain = med(`${scenario}:plain`, key);
     const redis = med(`${scenario}:redis`, key);
-    const ratio = key === 'redisCpuPct' ? NaN : redis / plain;
+    const ratio = key === 'redisCpuPct' || key === 'entriesPerRead' ? NaN : redis / plain;
     const target = key === 'deliveredPerCpuSec' ? `≥ ${TARGETS[scenario]}` : '';
     table.push([scenario, label, fmt(plain, digits), fmt(redis, digits), Number.isFinite(ratio) ? ratio.toFixed(2) : '-', target, perRound(`${scenario}:redis`, key, digits)]);
     if (key === 'deliveredPerCpuSec' && Number.isFinite(ratio)) {
@@ -200,6 +209,8 @@ out.push(`wschat cluster benchmark, ${new Date(started).toISOString()}`);
 out.push(`machine: ${machine}`);
 out.push(`command: ${commandLine}`);
 out.push(`load average at the end: ${loadavg()}`);
+out.push(`code: ${distAtStart}`);
+if (distStamp() !== distAtStart) problems.push(`dist/ changed during the run (now ${distStamp()}): runs may have used different code`);
 out.push('');
 out.push(`Medians of ${rounds} round(s), ${loadOptions.duration} s measured after ${loadOptions.warmup} s warm-up, ${loadOptions.workers} load worker threads; the same load as bench/run.js:`);
 out.push('fanout: 500 clients in one topic, 5 senders with 10 unacknowledged messages each; rooms: 200 topics x 5 users at 10 msg/s each.');

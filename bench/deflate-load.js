@@ -20,6 +20,7 @@ import { DEFAULTS, Workers, runScenario } from './load.js';
 import { formatMarkdown, formatText } from './parse.js';
 import { killAllServers, startServer } from './lib/servers.js';
 import { RawClient, textOf } from './lib/wsclient.js';
+import { distStamp } from './lib/provenance.js';
 
 const { values } = parseArgs({
   options: {
@@ -232,6 +233,7 @@ async function memory() {
 }
 
 log(`machine: ${machine}; load average ${loadavg()}`);
+const distAtStart = distStamp();
 const sections = [];
 if (parts.includes('fanout')) sections.push(await fanout());
 if (parts.includes('welcome')) sections.push(await welcome());
@@ -242,6 +244,8 @@ out.push(`wschat permessage-deflate benchmark, ${new Date(started).toISOString()
 out.push(`machine: ${machine}`);
 out.push(`command: ${commandLine}`);
 out.push(`load average at the end: ${loadavg()}`);
+out.push(`code: ${distAtStart}`);
+if (distStamp() !== distAtStart) problems.push(`dist/ changed during the run (now ${distStamp()}): runs may have used different code`);
 for (const s of sections) {
   out.push('', s.title, '', formatText(s.table));
   if (s.verdict) out.push('', s.verdict);

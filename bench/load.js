@@ -268,11 +268,13 @@ export async function runScenario(name, server, options = {}) {
     await workers.ask('mark');
     const t0 = performance.now();
     const cpu0 = server.cpuSeconds();
+    const writes0 = server.writeCalls?.() ?? NaN;
     const also0 = o.alsoCpu.map((p) => p.cpuSeconds());
     const gen0 = cpuSecondsOfThisProcess();
     await sleep(o.duration * 1000);
     const reportPromise = workers.ask('report');
     const cpu1 = server.cpuSeconds();
+    const writes1 = server.writeCalls?.() ?? NaN;
     const also1 = o.alsoCpu.map((p) => p.cpuSeconds());
     const gen1 = cpuSecondsOfThisProcess();
     const seconds = (performance.now() - t0) / 1000;
@@ -303,6 +305,8 @@ export async function runScenario(name, server, options = {}) {
     const common = {
       serverCpuPct: (100 * serverCpu) / seconds,
       mainCpuPct: (100 * (cpu1 - cpu0)) / seconds,
+      // Write system calls of the (first) server process per delivery its clients saw: how well writes batch.
+      writesPerDelivery: (writes1 - writes0) / Math.max(1, sum(report, 'delivered')),
       ...Object.fromEntries(o.alsoCpu.map((p, i) => [`${p.label}CpuPct`, (100 * alsoCpu[i]) / seconds])),
       p50ms: histQuantile(lat, 0.5) / 1000,
       p99ms: histQuantile(lat, 0.99) / 1000,

@@ -23,6 +23,26 @@ function ping(port) {
   });
 }
 
+/** Calls of each command so far, from `INFO commandstats` ({ xadd: n, xread: n, ... }). */
+function commandCalls(port) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setTimeout(2000, () => socket.destroy(new Error('INFO timed out')));
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write('INFO commandstats\r\n'));
+    socket.on('data', (d) => {
+      text += d.toString('latin1');
+      const header = /^\$(\d+)\r\n/.exec(text);
+      if (header === null || text.length < header[0].length + Number(header[1])) return;
+      socket.destroy();
+      const calls = {};
+      for (const m of text.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) calls[m[1]] = Number(m[2]);
+      resolve(calls);
+    });
+  });
+}
+
 /** Starts redis-server and waits until it answers PING. */
 export async function startRedis() {
   const port = await freePort();
@@ -44,6 +64,7 @@ export async function startRedis() {
     url: `redis://127.0.0.1:${port}/0`,
     command: [REDIS_SERVER, ...args.map((a) => (a === '' ? "''" : a))].join(' '),
     cpuSeconds: () => procCpuSeconds(child.pid),
+    commandCalls: () => commandCalls(port),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

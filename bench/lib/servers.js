@@ -44,6 +44,12 @@ export function procCpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** Write system calls (write, writev, send...) the process has made so far (/proc/<pid>/io syscw). */
+export function procWriteCalls(pid) {
+  const m = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
 /** Resident set size in bytes (VmRSS). */
 export function procRss(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -137,6 +143,7 @@ export async function startServer(kind, { extraArgs = [], nodeArgs = [] } = {}) 
     pid: child.pid,
     command,
     cpuSeconds: () => procCpuSeconds(child.pid),
+    writeCalls: () => procWriteCalls(child.pid),
     rss: () => procRss(child.pid),
     healthz: () => httpGetJson(port, '/healthz'),
     stderrTail: () => tail.slice(),
