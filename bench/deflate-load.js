@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, Workers, runScenario } from './load.js';
 import { formatMarkdown, formatText } from './parse.js';
-import { killAllServers, startServer } from './lib/servers.js';
+import { killAllServers, startServer, useCodeSnapshot } from './lib/servers.js';
 import { RawClient, textOf } from './lib/wsclient.js';
 import { distStamp } from './lib/provenance.js';
 
@@ -81,14 +81,26 @@ function checkRun(label, checks, server, wantDeflated) {
   }
 }
 
+/** startServer, or undefined (and a problem noted) if it cannot start. */
+async function startOrNote(label, kind, options) {
+  try {
+    return await startServer(kind, options);
+  } catch (error) {
+    problems.push(`${label}: could not start: ${error.message.split('\n')[0]}`);
+    log(`${label}: FAILED to start: ${error.stack ?? error}`);
+    return undefined;
+  }
+}
+
 // ---- 1. fan-out of 2 KiB messages ----
 async function fanout() {
   const runs = { plain: [], deflate: [] };
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? ['plain', 'deflate'] : ['deflate', 'plain'];
     for (const mode of order) {
-      const server = await startServer('ours', { nodeArgs });
       const label = `fanout 2 KiB round ${round} ${mode}`;
+      const server = await startOrNote(label, 'ours', { nodeArgs });
+      if (server === undefined) continue;
       try {
         const deflate = mode === 'deflate';
         const { figures, checks } = await runScenario('fanout', server, { ...loadOptions, messageSize: MESSAGE_CHARS, deflate });
@@ -196,7 +208,8 @@ async function memory() {
   const runs = new Map(targets.map(([label]) => [label, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const [label, kind, extraArgs] of round % 2 === 1 ? targets : [...targets].reverse()) {
-      const server = await startServer(kind, { extraArgs });
+      const server = await startOrNote(`memory round ${round} ${label}`, kind, { extraArgs });
+      if (server === undefined) continue;
       try {
         const options = { ...loadOptions, messageSize: MESSAGE_CHARS, deflate: true, connections: { count: connections, poke: true } };
         const { figures, checks } = await runScenario('connections', server, options);
@@ -233,7 +246,8 @@ async function memory() {
 }
 
 log(`machine: ${machine}; load average ${loadavg()}`);
-const distAtStart = distStamp();
+// Our server runs from a copy of the code taken now (a rebuild of dist/ meanwhile cannot touch the runs).
+const distAtStart = `${distStamp()} (run from a copy taken at the start: ${useCodeSnapshot()})`;
 const sections = [];
 if (parts.includes('fanout')) sections.push(await fanout());
 if (parts.includes('welcome')) sections.push(await welcome());
@@ -245,7 +259,6 @@ out.push(`machine: ${machine}`);
 out.push(`command: ${commandLine}`);
 out.push(`load average at the end: ${loadavg()}`);
 out.push(`code: ${distAtStart}`);
-if (distStamp() !== distAtStart) problems.push(`dist/ changed during the run (now ${distStamp()}): runs may have used different code`);
 for (const s of sections) {
   out.push('', s.title, '', formatText(s.table));
   if (s.verdict) out.push('', s.verdict);

@@ -14,15 +14,15 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** "commit abc1234, dist/ built 2026-...Z". */
-export function distStamp() {
+/** "commit abc1234, dist/ built 2026-...Z" (of the copy at `root` if given, e.g. useCodeSnapshot()'s). */
+export function distStamp(root = ROOT) {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   } catch {}
   let built = 'missing';
   try {
-    built = new Date(newestMtime(join(ROOT, 'dist'))).toISOString();
+    built = new Date(newestMtime(join(root, 'dist'))).toISOString();
   } catch {}
   return `commit ${commit}, dist/ built ${built}`;
 }

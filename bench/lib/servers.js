@@ -1,7 +1,9 @@
 // Starting and stopping the servers under test, and reading their CPU time
 // and memory from /proc. Every child is killed when this process exits.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { get } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +16,19 @@ export const SCRIPTS = {
   baseline: here('../baseline-ws-server.js'),
 };
 const OURS_FLAGS = ['--rate-limit', '0', '--max-connections', '0', '--max-connections-per-ip', '0', '--heartbeat', '0', '--log-level', 'warn'];
+
+/**
+ * Runs our server from a private copy of bin/, dist/, web/ and package.json
+ * taken now, so that a rebuild of dist/ by someone else during a long run
+ * (rm -rf dist, then tsc) cannot break or mix the runs. Returns the copy's root.
+ */
+export function useCodeSnapshot() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'wschat-bench-'));
+  for (const name of ['bin', 'dist', 'web', 'package.json']) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  SCRIPTS.ours = join(dir, 'bin', 'server.js');
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 let clkTck = 100;
 try {
