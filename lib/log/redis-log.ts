@@ -46,6 +46,8 @@ export class RedisLog implements CommandLog {
   #service: ChatService | undefined;
   #epoch: string | undefined;
   #lastId = '0-0';
+  /** Bumped whenever the read position jumps (a reset or a snapshot): a read issued before is stale. */
+  #position = 0;
   #lastOwnHeartbeatAt = 0;
   #reading = false;
   #closed = false;
@@ -130,6 +132,8 @@ export class RedisLog implements CommandLog {
 
   #onDown(error: Error): void {
     this.#synced = false;
+    // `ok` again only once an own heartbeat has come back through the new link.
+    this.#lastOwnHeartbeatAt = 0;
     if (this.#wasHealthy || this.#epoch !== undefined) this.#logger.warn('redis_down', { error: error.message });
     this.#wasHealthy = false;
   }
@@ -155,7 +159,7 @@ export class RedisLog implements CommandLog {
     if (known !== undefined && epoch !== known) {
       this.#logger.warn('redis_data_lost', { epoch });
       this.#epoch = epoch;
-      this.#lastId = '0-0';
+      this.#moveTo('0-0');
       this.#synced = true;
       this.#service?.run(this.#service.node.reset());
       return;
@@ -166,14 +170,19 @@ export class RedisLog implements CommandLog {
       this.#epoch = epoch;
       this.#synced = true;
       if (snapshot !== undefined && snapshot.epoch === epoch) {
-        this.#lastId = snapshot.id;
+        this.#moveTo(snapshot.id);
         this.#service?.run(this.#service.node.load(snapshot.state));
       } else if (known !== undefined) {
-        this.#lastId = '0-0';
+        this.#moveTo('0-0');
         this.#service?.run(this.#service.node.reset());
       }
     }
     this.#synced = true;
+  }
+
+  #moveTo(id: string): void {
+    this.#lastId = id;
+    this.#position++;
   }
 
   /** True when entries after our last one were trimmed before we read them. */
@@ -196,10 +205,12 @@ export class RedisLog implements CommandLog {
           if (this.#epoch === undefined) await delay(100);
           continue;
         }
+        const position = this.#position;
         const reply = await this.#reader.command(['XREAD', 'COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', STREAM, this.#lastId], {
           timeoutMs: READ_BLOCK_MS + STALL_TIMEOUT_MS,
         });
-        if (this.#syncing !== undefined) continue; // a reset or reload happened meanwhile: read again from the new place
+        // A reset or a reload moved the read position while this read was out: read again from there.
+        if (this.#syncing !== undefined || position !== this.#position) continue;
         if (Array.isArray(reply)) this.#applyBatch(reply);
         this.#maybeSnapshot();
       }
