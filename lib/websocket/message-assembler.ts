@@ -4,12 +4,23 @@
  * limits, UTF-8 validation of text (§8.1) and inflation of compressed
  * messages (RFC 7692 §6.2). The frame parser calls it at each step of a data
  * frame; each step returns an ErrorCode on a fault, or undefined.
+ *
+ * Compressed payload is inflated piece by piece as it arrives (inflater.ts),
+ * and inflated text is validated as it comes out, so compressed text fails
+ * as early as plain text does.
  */
 import { inflatePayload, nextWindow } from './deflate.ts';
 import { Opcode } from './encoder.ts';
 import { ErrorCode } from './errors.ts';
+import { MessageInflater, type InflateStatus } from './inflater.ts';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
 import { Utf8Validator, isValidUtf8 } from './utf8.ts';
+
+const INFLATE_FAULTS: Readonly<Record<Exclude<InflateStatus, 'ok'>, ErrorCode>> = {
+  'too-big': ErrorCode.INFLATED_TOO_BIG,
+  invalid: ErrorCode.INFLATE_FAILED,
+  refused: ErrorCode.INVALID_UTF8,
+};
 
 export interface AssemblerOptions {
   /** Largest message (all fragments together, and again after inflation) in bytes. */
@@ -37,6 +48,17 @@ export class MessageAssembler {
   private utf8: Utf8Validator | undefined;
   /** The peer's retained LZ77 window (only when it takes context over). */
   private window: Buffer | undefined;
+  /**
+   * The compressed message in progress, inflating as it arrives; undefined
+   * between messages, and when Node's zlib lacks the streaming handle (then
+   * compressed `parts` are kept and inflated in one call at the end).
+   */
+  private inflater: MessageInflater | undefined;
+  /** Takes inflated output: kept in `parts`, and checked as UTF-8 if it is text. */
+  private readonly takeInflated = (piece: Buffer): boolean => {
+    this.parts.push(piece);
+    return this.opcode !== Opcode.TEXT || this.utf8!.push(piece);
+  };
 
   constructor(deliver: MessageSink, options: AssemblerOptions) {
     this.deliver = deliver;
@@ -73,7 +95,11 @@ export class MessageAssembler {
       this.opcode = opcode;
       this.compressed = rsv1;
       this.fragments = 0;
-      if (opcode === Opcode.TEXT && !rsv1) (this.utf8 ??= new Utf8Validator()).reset();
+      if (opcode === Opcode.TEXT) (this.utf8 ??= new Utf8Validator()).reset();
+      if (rsv1) {
+        const window = this.deflate!.peerContextTakeover ? this.window : undefined;
+        this.inflater = MessageInflater.open(this.maxMessageSize, window);
+      }
     }
     if (++this.fragments > this.maxFragments) return ErrorCode.TOO_MANY_FRAGMENTS;
     this.size += length;
@@ -82,8 +108,16 @@ export class MessageAssembler {
 
   /** A piece of the current frame's (unmasked) payload. Takes ownership of it. */
   payload(piece: Buffer): ErrorCode | undefined {
+    if (this.compressed) {
+      if (this.inflater === undefined) {
+        this.parts.push(piece); // no streaming zlib here: inflated at the end
+        return undefined;
+      }
+      const status = this.inflater.write(piece, this.takeInflated);
+      return status === 'ok' ? undefined : INFLATE_FAULTS[status];
+    }
     // Plain text is validated piece by piece, so bad bytes fail before the frame ends.
-    if (this.opcode === Opcode.TEXT && !this.compressed && !this.utf8!.push(piece)) return ErrorCode.INVALID_UTF8;
+    if (this.opcode === Opcode.TEXT && !this.utf8!.push(piece)) return ErrorCode.INVALID_UTF8;
     this.parts.push(piece);
     return undefined;
   }
@@ -92,25 +126,38 @@ export class MessageAssembler {
   endFrame(fin: boolean): ErrorCode | undefined {
     if (!fin) return undefined;
     const isBinary = this.opcode === Opcode.BINARY;
+    const inflater = this.inflater;
+    if (inflater !== undefined) {
+      const status = inflater.end(this.takeInflated);
+      if (status !== 'ok') return INFLATE_FAULTS[status];
+    }
     const parts = this.parts;
-    const size = this.size;
+    const size = inflater !== undefined ? inflater.produced : this.size;
     const compressed = this.compressed;
     this.reset();
-    if (compressed) return this.inflate(parts, size, isBinary);
+    if (compressed && inflater === undefined) return this.inflate(parts, size, isBinary);
     if (!isBinary && !this.utf8!.complete) return ErrorCode.INVALID_UTF8;
     const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    if (compressed && this.deflate!.peerContextTakeover) {
+      this.window = nextWindow(this.window, data, this.deflate!.peerWindowBits);
+    }
     this.deliver(isBinary ? data : data.toString('utf8'), isBinary);
     return undefined;
   }
 
-  /** Forgets the message in progress (after a fault or a Close). */
+  /** Forgets the message in progress (after a fault or a Close), freeing its inflater now. */
   reset(): void {
     this.parts = [];
     this.opcode = 0;
     this.size = 0;
     this.compressed = false;
+    if (this.inflater !== undefined) {
+      this.inflater.close();
+      this.inflater = undefined;
+    }
   }
 
+  /** The fallback without a streaming zlib handle: the whole message in one bounded call. */
   private inflate(parts: Buffer[], size: number, isBinary: boolean): ErrorCode | undefined {
     const deflate = this.deflate!;
     const window = deflate.peerContextTakeover ? this.window : undefined;

@@ -165,6 +165,25 @@ describe("12 faults on a compressed connection", () => {
     await c.write(encodeFrame({ opcode: OP.TEXT, payload: compress(Buffer.from([0x68, 0x69, 0xed, 0xa0, 0x80])), rsv: RSV1 }));
     await c.expectClose(1007);
   });
+  test("FAIL-FAST: compressed text whose first fragment inflates to invalid UTF-8 → 1007 before the last fragment is sent", T, async (t) => {
+    // RFC 6455 §8.1 with RFC 7692 §7.2.2: text is checked as it inflates, so
+    // the server fails the connection on the first fragment alone.
+    const c = await srv.connect(t, deflateOffer);
+    const bad = Buffer.concat([payload("json", 300), Buffer.from([0xc0, 0xaf]), payload("noise", 40_000).map((b) => 0x20 + (b % 90))]);
+    const packed = compress(bad);
+    const cut = Math.floor(packed.length / 3);
+    await c.write(encodeFrame({ opcode: OP.TEXT, payload: packed.subarray(0, cut), fin: false, rsv: RSV1 }));
+    await c.write(encodeFrame({ opcode: OP.CONT, payload: packed.subarray(cut, 2 * cut), fin: false }));
+    await c.expectClose(1007, { timeoutMs: 3_000 });
+    // The last fragment (packed.subarray(2 * cut)) was never sent.
+  });
+  test("FAIL-FAST: bad UTF-8 at the start of one long compressed frame that is still arriving → 1007", T, async (t) => {
+    const c = await srv.connect(t, deflateOffer);
+    const packed = compress(Buffer.concat([Buffer.from("ok "), Buffer.from([0xed, 0xa0, 0x80]), payload("text", 60_000)]));
+    const sent = packed.subarray(0, Math.floor(packed.length / 4));
+    await c.write(encodeFrame({ opcode: OP.TEXT, payload: sent, rsv: RSV1, declaredLength: packed.length }));
+    await c.expectClose(1007, { timeoutMs: 3_000 });
+  });
   test("a decompression bomb (17 KiB inflating past the 16 MiB limit) → 1009, server stays up", T, async (t) => {
     const c = await srv.connect(t, deflateOffer);
     const bomb = compress(Buffer.alloc(17 * 1024 * 1024));
