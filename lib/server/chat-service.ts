@@ -46,8 +46,6 @@ export function createChatService(
 ): ChatService {
   const processId = randomBytes(6).toString('hex');
   const connections = new Map<ConnId, WebSocketConnection>();
-  /** Connections whose end the server started (a close, a fault, a slow consumer): their token stays valid. */
-  const endedByServer = new WeakSet<WebSocketConnection>();
   let nextId = 1;
 
   let node!: ChatNode;
@@ -92,10 +90,7 @@ export function createChatService(
   };
 
   // ---- carrying out effects ----
-  const close = (connection: WebSocketConnection, code: number, reason: string): void => {
-    endedByServer.add(connection);
-    connection.close(code, reason);
-  };
+  const close = (connection: WebSocketConnection, code: number, reason: string): void => connection.close(code, reason);
 
   function run(effects: LocalEffect[]): void {
     for (const effect of effects) {
@@ -175,7 +170,6 @@ export function createChatService(
   }
   function onError(this: WebSocketConnection, error: Error & { closeCode?: number }): void {
     if (error.closeCode !== undefined) {
-      endedByServer.add(this);
       metrics?.protocolFaults.inc({ code: error.closeCode });
       logger.warn('protocol_error', { conn: this.id, code: error.closeCode, reason: error.message });
     } else {
@@ -185,13 +179,12 @@ export function createChatService(
   function onClose(this: WebSocketConnection, code: number, reason: string): void {
     const id = this.id;
     connections.delete(id);
-    if (code === CloseCode.TRY_AGAIN_LATER && reason === 'slow consumer') {
-      endedByServer.add(this);
-      metrics?.slowConsumerCloses.inc();
-    }
+    if (code === CloseCode.TRY_AGAIN_LATER && reason === 'slow consumer') metrics?.slowConsumerCloses.inc();
     logger.info('disconnect', { conn: id, code, reason: reason || undefined });
-    // RFC 6455 §7.1.5: 1006 means no close frame arrived: a drop, which the grace period covers.
-    const why = endedByServer.has(this) ? 'server' : code === CloseCode.ABNORMAL ? 'drop' : 'close';
+    // The client's own Close frame ends its membership on purpose; 1006 (RFC 6455 §7.1.5: no Close
+    // frame at all) is a drop, which the grace period covers; any close the server started
+    // (idle, a limit, a fault, a slow consumer, shutdown) leaves the resume token valid.
+    const why = this.closedByPeer ? 'close' : code === CloseCode.ABNORMAL ? 'drop' : 'server';
     try {
       run(node.disconnect(id, why, why === 'close' ? 'disconnect' : why === 'drop' ? 'dropped' : 'closed by server', Date.now()));
     } catch (error) {
