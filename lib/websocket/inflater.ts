@@ -40,8 +40,12 @@ interface ZlibEngine {
 
 /** §7.2.2: the end of a sync flush that the sender removed; we append it at the message's end. */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
-/** Output is made in chunks of this size, as zlib's own one-shot functions do. */
-const OUT_CHUNK = 16 * 1024;
+/**
+ * Output is made in chunks: the first as large as zlib's one-shot functions
+ * use, later ones larger, so that big messages take fewer pieces.
+ */
+const FIRST_OUT_CHUNK = 16 * 1024;
+const OUT_CHUNK = 64 * 1024;
 
 /**
  * 'ok', or why inflation stopped: past the limit, not DEFLATE data, or the
@@ -120,7 +124,8 @@ export class MessageInflater {
       let out = this.out;
       if (out === undefined || this.outOffset === out.length) {
         // Never room for more than one byte past the limit: a bomb stops there.
-        out = this.out = Buffer.allocUnsafe(Math.min(OUT_CHUNK, this.limit - this.produced + 1));
+        const chunk = this.produced === 0 ? FIRST_OUT_CHUNK : OUT_CHUNK;
+        out = this.out = Buffer.allocUnsafe(Math.min(chunk, this.limit - this.produced + 1));
         this.outOffset = 0;
       }
       const space = out.length - this.outOffset;
