@@ -7,8 +7,9 @@
 //    client that negotiated compression and to one that did not;
 // 3. memory per idle connection with compression negotiated, each connection
 //    having received one compressed 2 KiB message (so that a server that keeps
-//    a compressor per connection has made it), against `ws` with its defaults
-//    (which do not compress) and `ws` with `perMessageDeflate: true`.
+//    a compressor per connection has made it), against ours with --no-deflate,
+//    `ws` with its defaults (which do not compress) and `ws` with
+//    `perMessageDeflate: true`.
 // Assumes dist/ is built (npm run build).
 //   node bench/deflate-load.js [--rounds 2] [--duration 5] [--warmup 1] [--workers 2]
 //                              [--connections 2000] [--part fanout,welcome,memory]
@@ -202,6 +203,7 @@ async function welcome() {
 async function memory() {
   const targets = [
     ['ours, deflate negotiated', 'ours', []],
+    ['ours --no-deflate', 'ours', ['--no-deflate']],
     ['ws defaults (no deflate)', 'baseline', []],
     ['ws perMessageDeflate: true', 'baseline', ['--per-message-deflate']],
   ];
@@ -215,7 +217,7 @@ async function memory() {
         const { figures, checks } = await runScenario('connections', server, options);
         runs.get(label).push({ ...figures, deflated: checks.deflated });
         log(`memory round ${round} ${label} (pid ${server.pid}): ${checks.deflated} of ${checks.joined} negotiated deflate; RSS ${fmt(figures.rssPerConnKiB, 2)} KiB/conn, after GC ${fmt(figures.rssGcPerConnKiB, 2)}, heap ${fmt(figures.heapPerConnKiB, 2)}`);
-        checkRun(`memory round ${round} ${label}`, checks, server, label.startsWith('ws defaults') ? 0 : checks.joined);
+        checkRun(`memory round ${round} ${label}`, checks, server, label.includes('deflate negotiated') || label.includes('perMessageDeflate') ? checks.joined : 0);
       } catch (error) {
         problems.push(`memory round ${round} ${label}: failed: ${error.message}`);
         log(`memory round ${round} ${label}: FAILED: ${error.stack ?? error}\n${server.stderrTail().slice(-10).join('\n')}`);

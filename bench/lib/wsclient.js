@@ -55,11 +55,16 @@ export const openSockets = new Set();
 const DEFLATE_OFFER = 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n';
 const DEFLATE_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
-/** Inflates one compressed message payload (RFC 7692 §7.2.2: append 00 00 ff ff, then inflate raw). */
-export function inflateFrame(buf, start, end) {
+/**
+ * Inflates one compressed message payload (RFC 7692 §7.2.2: append 00 00 ff ff,
+ * then inflate raw). `window`: what the server compressed before, when it
+ * keeps its context across messages (§7.1.1.1), given to zlib as the dictionary.
+ */
+export function inflateFrame(buf, start, end, window) {
   const input = Buffer.concat([buf.subarray(start, end), DEFLATE_TAIL]);
-  return inflateRawSync(input, { finishFlush: constants.Z_SYNC_FLUSH });
+  return inflateRawSync(input, { finishFlush: constants.Z_SYNC_FLUSH, ...(window ? { dictionary: window } : {}) });
 }
+const WINDOW = 32768;
 
 const CLOSE_1000 = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
 const PONG_EMPTY = Buffer.from([0x8a, 0x80, 0, 0, 0, 0]);
@@ -74,6 +79,8 @@ export class RawClient {
     this.onText = null; // (buf, start, end) => void
     this.onCompressed = null; // (buf, start, end) => void, for RSV1 frames; unset: inflate and call onText
     this.deflate = false; // the server accepted permessage-deflate
+    this.takeover = false; // ... and keeps its compression context: every message is inflated, in order
+    this.window = undefined; // the last 32 KiB inflated, with takeover
     this.bytesIn = 0; // bytes read from the socket after the handshake response's head
     this.frameBytes = 0; // wire size of the frame being handed over (header + payload)
     this.onClosed = null; // () => void, once the TCP connection is gone
@@ -122,7 +129,10 @@ export class RawClient {
         socket.off('data', onHandshakeData);
         socket.off('error', fail);
         const client = new RawClient(socket);
-        client.deflate = /^sec-websocket-extensions:[ \t]*permessage-deflate/im.test(head.toString('latin1', 0, endOfHead));
+        const extensions = /^sec-websocket-extensions:[ \t]*(permessage-deflate[^\r]*)/im.exec(head.toString('latin1', 0, endOfHead));
+        client.deflate = extensions !== null;
+        // Without server_no_context_takeover every compressed message may refer back to the ones before.
+        client.takeover = client.deflate && !/server_no_context_takeover/i.test(extensions[1]);
         socket.on('data', (c) => client.onData(c));
         socket.on('error', () => socket.destroy());
         socket.on('close', () => {
@@ -197,7 +207,12 @@ export class RawClient {
       this.frameBytes = h + len; // the whole frame on the wire, for whoever is handed it
       pos = start + len;
       const opcode = b0 & 0x0f;
-      if (opcode === 1 && (b0 & 0x40) !== 0) {
+      if (opcode === 1 && (b0 & 0x40) !== 0 && this.takeover) {
+        const text = inflateFrame(buf, start, pos, this.window);
+        const keep = this.window === undefined ? text : Buffer.concat([this.window, text]);
+        this.window = Buffer.from(keep.subarray(Math.max(0, keep.length - WINDOW)));
+        (this.onText ?? this.onCompressed)?.(text, 0, text.length);
+      } else if (opcode === 1 && (b0 & 0x40) !== 0) {
         if (this.onCompressed !== null) this.onCompressed(buf, start, pos);
         else if (this.onText !== null) {
           const text = inflateFrame(buf, start, pos);
