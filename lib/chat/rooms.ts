@@ -136,7 +136,7 @@ export function findDmTarget(topic: Topic, args: string): { member: Member; text
     if (match.index > MAX_DM_NAME_PREFIX || boundaries.length >= MAX_DM_NAME_BOUNDARIES) break;
     boundaries.push({ start: match.index, end: match.index + match[0].length });
   }
-  let nameOnly = topic.lookup(args) !== undefined;
+  let nameOnly = args.length <= MAX_DM_NAME_PREFIX && topic.lookup(args) !== undefined;
   for (let i = boundaries.length - 1; i >= 0; i--) {
     const { start, end } = boundaries[i]!;
     const member = topic.lookup(args.slice(0, start));
