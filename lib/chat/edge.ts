@@ -59,6 +59,8 @@ export type Intent =
 const RATE_LIMIT_QUIET_MS = 1000;
 /** At most one `rate_limited` error per connection per this many ms. */
 const RATE_LIMIT_ERROR_INTERVAL_MS = 1000;
+/** Longer `resume` strings cannot be tokens (ours are 32 characters); they are not copied into the log. */
+const MAX_TOKEN_LENGTH = 256;
 /** Largest `since` a join may carry (the contract: up to 2^53 - 1). */
 const MAX_SINCE = Number.MAX_SAFE_INTEGER;
 
@@ -212,11 +214,13 @@ export class ChatEdge {
     }
     const command: ConnCommand = { t: 'join', name: username.name, topic: topic.name };
     if (frame.resume !== undefined) {
-      if (typeof frame.resume !== 'string' || frame.resume.length > 256) {
+      if (typeof frame.resume !== 'string') {
         out.push(error('invalid_join', 'resume must be the resumeToken string of an earlier welcome'));
         return;
       }
-      command.resume = frame.resume;
+      // A string no token can be (tokens are 32 characters) is an unknown token: a normal join,
+      // with `resumed: false`; only its first characters go into the log.
+      command.resume = frame.resume.length > MAX_TOKEN_LENGTH ? '' : frame.resume;
     }
     if (frame.since !== undefined) {
       const since = frame.since;

@@ -179,6 +179,13 @@ test('since: history above it only; recovered at and around the edges of expiry'
   assert.equal(w.welcome(203).recovered, false);
 });
 
+test('a resume string no token can be is an unknown token, not an error', () => {
+  const chat = new Chat();
+  const w = chat.join(1, 'alice', 'sports', { resume: 'x'.repeat(10_000) }).welcome(1);
+  assert.equal(w.resumed, false);
+  assert.equal(w.username, 'alice');
+});
+
 test('since and resume are checked: bad values are invalid_join and do not use the token up', () => {
   const chat = new Chat();
   const token = chat.join(1, 'alice', 'sports').welcome(1).resumeToken;
