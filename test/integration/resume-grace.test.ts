@@ -6,72 +6,23 @@
  * ends (then `left`). An end on purpose is announced at once.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import type { ServerOptions } from '../../lib/server/options.ts';
-import type { WebSocketConnection } from '../../lib/websocket/connection.ts';
-import { join, ourClient, type ChatTestClient, type Frame } from '../helpers/chat-client.ts';
-import { startChatServer, type RunningChatServer } from '../helpers/chat-server.ts';
+import { describe, it } from 'node:test';
+import { join, type ChatTestClient, type Frame } from '../helpers/chat-client.ts';
+import type { RunningChatServer } from '../helpers/chat-server.ts';
 import { listCounts, who } from '../helpers/cluster.ts';
-import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.ts';
+import { liveTexts, nextServerConnection, presence, resumeScope, sendAcked } from '../helpers/resume-steps.ts';
 
 const T = { timeout: 20_000 };
 /** Long enough that no test waits for it to end by accident. */
 const LONG_GRACE = { resumeGrace: 30, resumeWindow: 60 };
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-async function server(overrides: Partial<ServerOptions>): Promise<RunningChatServer> {
-  const running = await startChatServer(overrides);
-  cleanup.push(() => running.stop());
-  return running;
-}
-async function relayTo(running: RunningChatServer): Promise<{ relay: TcpRelay; url: string }> {
-  const relay = await startTcpRelay(running.port);
-  cleanup.push(() => relay.close());
-  return { relay, url: `ws://127.0.0.1:${relay.port}/ws` };
-}
-async function client(url: string): Promise<ChatTestClient> {
-  const opened = await ourClient(url);
-  cleanup.push(() => opened.destroy());
-  return opened;
-}
-
-async function sendAcked(sender: ChatTestClient, text: string): Promise<Frame> {
-  sender.send({ message: text, ref: text });
-  for (;;) {
-    const ack = await sender.next('ack');
-    if (ack.ref === text) return ack;
-  }
-}
-
-function presence(frames: readonly Frame[], from: number): Frame[] {
-  return frames.slice(from).filter((f) => f.type === 'left' || f.type === 'joined');
-}
-
-function liveTexts(frames: readonly Frame[]): unknown[] {
-  return frames.filter((f) => f.type === 'message').map((f) => f.message);
-}
-
-/**
- * Resolves when the server has handled the end of the next connection (its
- * close listener runs after the chat service's), with the close code it saw.
- */
-function nextServerConnectionEnd(running: RunningChatServer): Promise<{ ended: Promise<{ code: number; reason: string }> }> {
-  // Wrapped in an object: resolving with the bare promise would wait for the end itself.
-  return new Promise((resolve) => {
-    running.chat.sockets.once('connection', (connection: WebSocketConnection) => {
-      resolve({ ended: new Promise((done) => connection.once('close', (code, reason) => done({ code, reason }))) });
-    });
-  });
-}
+const { server, relayTo, client, resumeWith } = resumeScope();
 
 /** alice through the relay, bob and carol directly, all in `topic`; bob has sent one message alice saw. */
 async function threeMembers(running: RunningChatServer, url: string, topic: string) {
-  const aliceEnd = nextServerConnectionEnd(running);
+  const aliceServerSide = nextServerConnection(running);
   const alice = await client(url);
-  const { ended: aliceEnded } = await aliceEnd;
+  const { closed: aliceEnded } = await aliceServerSide;
   const first = await join(alice, 'alice', topic);
   const bob = await client(running.url);
   await join(bob, 'bob', topic);
@@ -104,9 +55,7 @@ describe('resume grace: a drop within the grace is seamless', () => {
       const refused = await bob.next('error');
       assert.equal(refused.code, 'user_not_found');
 
-      const back = await client(running.url);
-      back.send({ username: 'alice', topic: `grace-${mode}`, resume: first.resumeToken, since });
-      const welcome = await back.next('welcome');
+      const { welcome, connection: back } = await resumeWith(running, 'alice', `grace-${mode}`, first.resumeToken, since);
       assert.equal(welcome.username, 'alice');
       assert.equal(welcome.resumed, true);
       assert.equal(welcome.recovered, true);
@@ -135,9 +84,7 @@ describe('resume grace: a drop within the grace is seamless', () => {
     assert.equal((await aliceEnded).code, 1006, 'the server gave up on the silent connection');
     assert.deepEqual(await who(bob), ['alice', 'bob', 'carol']);
 
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'grace-heartbeat', resume: first.resumeToken });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'grace-heartbeat', first.resumeToken);
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.username, 'alice');
     assert.equal((await sendAcked(bob, 'after')).recipients, 2);
@@ -157,9 +104,7 @@ describe('resume grace: when it ends, and ends on purpose', () => {
     assert.equal((await carol.next('left', 10_000)).username, 'alice');
     assert.deepEqual(await who(bob), ['bob', 'carol']);
 
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'grace-ends', resume: first.resumeToken, since });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'grace-ends', first.resumeToken, since);
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.username, 'alice');
     assert.deepEqual((welcome.history as Frame[]).map((m) => m.message), ['during the grace']);
@@ -174,9 +119,7 @@ describe('resume grace: when it ends, and ends on purpose', () => {
     await aliceEnded;
     // Both run from the moment the connection ended: the left marks the end of the window.
     assert.equal((await bob.next('left', 10_000)).username, 'alice');
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'grace-window', resume: first.resumeToken });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'grace-window', first.resumeToken);
     assert.equal(welcome.resumed, false);
   });
 
@@ -195,9 +138,8 @@ describe('resume grace: when it ends, and ends on purpose', () => {
       assert.deepEqual(await who(bob), ['bob', 'carol']);
       assert.equal(presence(bob.frames, 0).at(-1)?.type, 'left');
 
-      const back = await client(running.url);
-      back.send({ username: 'alice', topic, resume: first.resumeToken });
-      assert.equal((await back.next('welcome')).resumed, false);
+      const { welcome } = await resumeWith(running, 'alice', topic, first.resumeToken);
+      assert.equal(welcome.resumed, false);
     });
   }
 });

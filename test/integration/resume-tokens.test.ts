@@ -7,43 +7,15 @@
  * window is refused at start.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import type { ServerOptions } from '../../lib/server/options.ts';
-import { join, ourClient, type ChatTestClient, type Frame } from '../helpers/chat-client.ts';
-import { startChatServer, type RunningChatServer } from '../helpers/chat-server.ts';
+import { describe, it } from 'node:test';
+import { join, type ChatTestClient, type Frame } from '../helpers/chat-client.ts';
+import type { RunningChatServer } from '../helpers/chat-server.ts';
 import { closedWithin, eventually, runServerToExit, who } from '../helpers/cluster.ts';
+import { resumeScope, sendAcked, storedMessages } from '../helpers/resume-steps.ts';
 
 const T = { timeout: 20_000 };
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-async function server(overrides: Partial<ServerOptions> = {}): Promise<RunningChatServer> {
-  const running = await startChatServer(overrides);
-  cleanup.push(() => running.stop());
-  return running;
-}
-async function client(url: string): Promise<ChatTestClient> {
-  const opened = await ourClient(url);
-  cleanup.push(() => opened.destroy());
-  return opened;
-}
-
-async function sendAcked(sender: ChatTestClient, text: string): Promise<Frame> {
-  sender.send({ message: text, ref: text });
-  for (;;) {
-    const ack = await sender.next('ack');
-    if (ack.ref === text) return ack;
-  }
-}
-
-/** Opens a connection and joins `topic` as `username` with `resume: token`; resolves with the welcome. */
-async function resumeWith(running: RunningChatServer, username: string, topic: string, token: unknown): Promise<{ welcome: Frame; connection: ChatTestClient }> {
-  const connection = await client(running.url);
-  connection.send({ username, topic, resume: token });
-  return { welcome: await connection.next('welcome'), connection };
-}
+const { server, client, resumeWith } = resumeScope();
 
 /** alice and bob in `topic`; alice's welcome is returned. */
 async function aliceAndBob(running: RunningChatServer, topic: string): Promise<{ alice: ChatTestClient; bob: ChatTestClient; first: Frame }> {
@@ -97,10 +69,7 @@ describe('resume tokens: closes the server started, the window, single use', () 
     alice.destroy();
     assert.equal((await bob.next('left')).username, 'alice');
     await sendAcked(bob, 'clock');
-    await eventually('the clock message expires', 10_000, async () => {
-      const health = (await (await fetch(`${running.http}/healthz`)).json()) as { storedMessages: number };
-      return health.storedMessages === 0;
-    });
+    await eventually('the clock message expires', 10_000, async () => (await storedMessages(running)) === 0);
     const { welcome } = await resumeWith(running, 'alice', 'window', first.resumeToken);
     assert.equal(welcome.resumed, false);
     assert.equal(welcome.username, 'alice');

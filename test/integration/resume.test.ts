@@ -7,73 +7,14 @@
  * resume-grace.test.ts.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import type { WebSocketConnection } from '../../lib/websocket/connection.ts';
-import { join, ourClient, type ChatTestClient, type Frame } from '../helpers/chat-client.ts';
-import { startChatServer, type RunningChatServer } from '../helpers/chat-server.ts';
-import type { ServerOptions } from '../../lib/server/options.ts';
+import { describe, it } from 'node:test';
+import { join, type Frame } from '../helpers/chat-client.ts';
 import { eventually, who } from '../helpers/cluster.ts';
-import { startTcpRelay, type TcpRelay } from '../helpers/tcp-relay.ts';
+import { liveTexts, nextServerConnection, presence, resumeScope, sendAcked, storedMessages } from '../helpers/resume-steps.ts';
 
 const T = { timeout: 20_000 };
 
-// ---- what each test opens, closed after it --------------------------------------------------
-
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-async function server(overrides: Partial<ServerOptions> = {}): Promise<RunningChatServer> {
-  const running = await startChatServer(overrides);
-  cleanup.push(() => running.stop());
-  return running;
-}
-async function relayTo(running: RunningChatServer): Promise<{ relay: TcpRelay; url: string }> {
-  const relay = await startTcpRelay(running.port);
-  cleanup.push(() => relay.close());
-  return { relay, url: `ws://127.0.0.1:${relay.port}/ws` };
-}
-async function client(url: string): Promise<ChatTestClient> {
-  const opened = await ourClient(url);
-  cleanup.push(() => opened.destroy());
-  return opened;
-}
-
-// ---- small steps ------------------------------------------------------------------------------
-
-/** Sends a message and resolves with its ack. */
-async function sendAcked(sender: ChatTestClient, text: string): Promise<Frame> {
-  sender.send({ message: text, ref: text });
-  for (;;) {
-    const ack = await sender.next('ack');
-    if (ack.ref === text) return ack;
-  }
-}
-
-/** `left` and `joined` frames from index `from` on. */
-function presence(frames: readonly Frame[], from: number): Frame[] {
-  return frames.slice(from).filter((f) => f.type === 'left' || f.type === 'joined');
-}
-
-/** Texts of the live `message` frames from index `from` on. */
-function liveTexts(frames: readonly Frame[], from = 0): unknown[] {
-  return frames.slice(from).filter((f) => f.type === 'message').map((f) => f.message);
-}
-
-/** The server side of the next connection, and how it closed (code and reason the server recorded). */
-function nextServerConnection(running: RunningChatServer): Promise<{ connection: WebSocketConnection; closed: Promise<{ code: number; reason: string }> }> {
-  return new Promise((resolve) => {
-    running.chat.sockets.once('connection', (connection: WebSocketConnection) => {
-      const closed = new Promise<{ code: number; reason: string }>((done) => connection.once('close', (code, reason) => done({ code, reason })));
-      resolve({ connection, closed });
-    });
-  });
-}
-
-async function storedMessages(running: RunningChatServer): Promise<number> {
-  const health = (await (await fetch(`${running.http}/healthz`)).json()) as { storedMessages: number };
-  return health.storedMessages;
-}
+const { server, relayTo, client, resumeWith } = resumeScope();
 
 describe('resume: a half-open connection is taken over', () => {
   it('the new connection gets the same name with resumed true, the silent one is closed with 4000 "replaced", nobody sees left or joined', T, async () => {
@@ -92,9 +33,7 @@ describe('resume: a half-open connection is taken over', () => {
     // The phone changed networks: the TCP connection stays open, nothing passes.
     relay.blackholeAll();
     const mark = bob.frames.length;
-    const taker = await client(running.url);
-    taker.send({ username: 'alice', topic: 'half-open', resume: first.resumeToken });
-    const welcome = await taker.next('welcome');
+    const { welcome, connection: taker } = await resumeWith(running, 'alice', 'half-open', first.resumeToken);
     assert.equal(welcome.username, 'alice');
     assert.equal(welcome.resumed, true);
     assert.deepEqual((welcome.users as string[]).slice().sort(), ['alice', 'bob']);
@@ -138,9 +77,7 @@ describe('resume: after a FIN or an RST drop (no grace)', () => {
       const missed = [await sendAcked(bob, 'missed 1'), await sendAcked(bob, 'missed 2')];
       assert.deepEqual(missed.map((ack) => ack.recipients), [0, 0], 'nobody else is there');
 
-      const back = await client(running.url);
-      back.send({ username: 'alice', topic: `drop-${mode}`, resume: first.resumeToken, since });
-      const welcome = await back.next('welcome');
+      const { welcome, connection: back } = await resumeWith(running, 'alice', `drop-${mode}`, first.resumeToken, since);
       assert.equal(welcome.username, 'alice');
       assert.equal(welcome.resumed, true);
       assert.equal(welcome.recovered, true);
@@ -169,9 +106,7 @@ describe('resume: after a FIN or an RST drop (no grace)', () => {
     assert.equal((await join(other, 'Alice', 'name-taken')).username, 'Alice', 'the name was free');
     assert.equal((await bob.next('joined')).username, 'Alice');
 
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'name-taken', resume: first.resumeToken });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'name-taken', first.resumeToken);
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.username, 'alice#2');
     assert.equal((await bob.next('joined')).username, 'alice#2');
@@ -209,9 +144,7 @@ describe('resume: since and recovered', () => {
     // The server's own expiry timer is the clock: wait until it removed both messages.
     await eventually('the messages expire', 10_000, async () => (await storedMessages(running)) === 0);
 
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'expired', resume: first.resumeToken, since });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'expired', first.resumeToken, since);
     assert.equal(welcome.username, 'alice');
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.recovered, false, 'a message above since expired unseen');
@@ -235,9 +168,7 @@ describe('resume: since and recovered', () => {
     await join(bob, 'bob', 'reborn');
     await sendAcked(bob, 'in the new topic');
 
-    const back = await client(running.url);
-    back.send({ username: 'alice', topic: 'reborn', resume: first.resumeToken, since });
-    const welcome = await back.next('welcome');
+    const { welcome } = await resumeWith(running, 'alice', 'reborn', first.resumeToken, since);
     assert.equal(welcome.username, 'alice');
     assert.equal(welcome.resumed, true);
     assert.equal(welcome.recovered, false, 'the old topic\'s messages after since are unknown');
