@@ -11,8 +11,11 @@
  * process sees no uncaught exception or unhandled rejection, and a healthy
  * client pair in its own topic loses no message.
  *
- * Reproduce a run with FUZZ_SEED=<seed> (printed on failure and as a
- * diagnostic); FUZZ_CASES and FUZZ_SECONDS change the bounds.
+ * The seed is pinned in CI (CI set) so that a red build can be replayed, and
+ * new on every run by hand so that runs explore; SEED=random draws a new one
+ * in CI too. It is printed at the start, in the test's name and on failure;
+ * reproduce a run with FUZZ_SEED=<seed> (or SEED=<seed>). FUZZ_CASES and
+ * FUZZ_SECONDS change the bounds.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -23,7 +26,19 @@ import type { WebSocketConnection } from '../../lib/websocket/connection.ts';
 import { sleep } from '../helpers/chat-client.ts';
 import { startChatServer, type RunningChatServer } from '../helpers/chat-server.ts';
 
-const SEED = Number(process.env.FUZZ_SEED ?? (Date.now() ^ (process.pid << 16)) >>> 0) >>> 0 || 1;
+const PINNED_SEED = 20261206;
+const { seed: SEED, why: SEED_SOURCE } = chooseSeed(process.env.FUZZ_SEED || process.env.SEED, Boolean(process.env.CI));
+console.log(`fuzz seed ${SEED} (${SEED_SOURCE}; FUZZ_SEED=${SEED} to repeat, SEED=random for a new one)`);
+
+function chooseSeed(asked: string | undefined, ci: boolean): { seed: number; why: string } {
+  if (asked !== undefined && asked !== 'random') {
+    const seed = Number(asked) >>> 0;
+    if (!Number.isInteger(Number(asked)) || seed === 0) throw new Error(`FUZZ_SEED/SEED must be a positive integer or "random", not ${asked}`);
+    return { seed, why: 'asked for' };
+  }
+  if (ci && asked === undefined) return { seed: PINNED_SEED, why: 'pinned in CI' };
+  return { seed: ((Date.now() ^ (process.pid << 16)) >>> 0) || 1, why: 'new' };
+}
 const MAX_CASES = Number(process.env.FUZZ_CASES ?? 2500);
 const MAX_MS = Number(process.env.FUZZ_SECONDS ?? 12) * 1000;
 const CONCURRENCY = 12;
