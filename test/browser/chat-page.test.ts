@@ -7,14 +7,13 @@
 // no page logged a console error, threw, or opened a dialog.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Locator } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Locator } from 'playwright-core';
 import {
   browserSkipReason,
   eventually,
   join,
-  launchBrowser,
-  openPage,
+  pageTests,
   say,
   sleep,
   startServer,
@@ -29,35 +28,18 @@ if (skip) console.log(`# skipping the browser tests: ${skip}`);
 const TEST_TIMEOUT = { timeout: 20_000 };
 
 describe('web chat page', { skip }, () => {
-  let browser: Browser;
-  let server: ChatServerProcess;
-  /** Pages opened by the current test; checked and closed after it. */
-  let pages: ChatPage[] = [];
-  /** Servers started by the current test. */
-  let ownServers: ChatServerProcess[] = [];
+  const tests = pageTests(startServer);
+  const server = (): ChatServerProcess => tests.shared();
 
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-  });
+  /** A server of this test's own, killed after it. */
+  async function ownServer(options: Parameters<typeof startServer>[0] = {}): Promise<ChatServerProcess> {
+    const started = await startServer(options);
+    tests.afterTest(() => started.stop('SIGKILL'));
+    return started;
+  }
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async () => {
-    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
-    await Promise.all(pages.map((p) => p.context.close()));
-    await Promise.all(ownServers.map((s) => s.stop('SIGKILL')));
-    pages = [];
-    ownServers = [];
-    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
-  });
-
-  async function open(url = server.url, options: { width?: number; height?: number } = {}): Promise<ChatPage> {
-    const page = await openPage(browser, url, options);
-    pages.push(page);
-    return page;
+  function open(url = server().url, options: { width?: number; height?: number } = {}): Promise<ChatPage> {
+    return tests.open(url, options);
   }
 
   it('two people chat both ways, with the Send button and with Enter', TEST_TIMEOUT, async () => {
@@ -192,8 +174,7 @@ describe('web chat page', { skip }, () => {
   });
 
   it('removes a message (live and from history) when it expires, with a countdown first', TEST_TIMEOUT, async () => {
-    const short = await startServer({ args: ['--message-ttl', '3'] });
-    ownServers.push(short);
+    const short = await ownServer({ args: ['--message-ttl', '3'] });
     const [max, ned, oz] = await Promise.all([open(short.url), open(short.url), open(short.url)]);
     await Promise.all([join(max.page, 'max', 'expiry'), join(ned.page, 'ned', 'expiry')]);
     // oz waits in the lobby with the form filled, to join right after the send.
@@ -283,7 +264,7 @@ describe('web chat page', { skip }, () => {
   });
 
   it('fits a 375 px wide screen: no horizontal scroll, long words wrap', TEST_TIMEOUT, async () => {
-    const phone = await open(server.url, { width: 375, height: 740 });
+    const phone = await open(server().url, { width: 375, height: 740 });
     const scrollsSideways = async (): Promise<boolean> =>
       Boolean(await phone.page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth'));
 
@@ -303,8 +284,7 @@ describe('web chat page', { skip }, () => {
   });
 
   it('says when it is disconnected, reconnects with backoff and rejoins the same topic', { timeout: 40_000 }, async () => {
-    const first = await startServer();
-    ownServers.push(first);
+    const first = await ownServer();
     const port = first.port;
     const uma = await open(first.url);
     await join(uma.page, 'uma', 'reconnect');
@@ -328,8 +308,7 @@ describe('web chat page', { skip }, () => {
     assert.match(await ui.status(uma.page).innerText(), /reconnecting in \d+ s/);
 
     // Back on the same port: the page rejoins the topic it was in (after /join).
-    const second = await startServer({ port });
-    ownServers.push(second);
+    const second = await ownServer({ port });
     await eventually(async () => assert.equal(await ui.status(uma.page).innerText(), 'Connected'), 20_000);
     uma.expectOutage(false);
     await eventually(async () => assert.deepEqual(await userNames(uma.page), ['uma (you)']));

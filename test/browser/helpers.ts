@@ -1,15 +1,19 @@
 // Shared pieces of the browser tests: a chat server child process, Debian's
-// Chromium driven by playwright-core, per-page error collection and a
-// retrying assertion (playwright-core has no `expect`).
+// Chromium driven by playwright-core, per-page error collection, what each
+// test opens (closed and checked after it), and a retrying assertion
+// (playwright-core has no `expect`).
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from 'playwright-core';
+import { join as clientJoin, ourClient, type ChatTestClient } from '../helpers/chat-client.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVER_BIN = path.join(REPO_ROOT, 'bin', 'server.js');
@@ -132,11 +136,14 @@ export interface ChatPage {
 
 const BROWSER_NETWORK_ERROR = /^WebSocket connection to '[^']*' failed: |net::ERR_CONNECTION_(REFUSED|RESET|CLOSED)/;
 
-export async function openPage(
-  browser: Browser,
-  url: string,
-  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; fakeClock?: boolean } = {},
-): Promise<ChatPage> {
+export interface OpenPageOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+  fakeClock?: boolean;
+}
+
+export async function openPage(browser: Browser, url: string, options: OpenPageOptions = {}): Promise<ChatPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
@@ -167,6 +174,98 @@ export async function openPage(
       outage = on;
     },
   };
+}
+
+// ---- what each test opens ----------------------------------------------------------
+
+export interface PageTests {
+  /** Opens a page (openPage) in the block's Chromium; checked and closed after the current test. */
+  open(url: string, options?: OpenPageOptions): Promise<ChatPage>;
+  /** A plain WebSocket test client on `wsUrl`, destroyed after the current test. */
+  client(wsUrl: string): Promise<ChatTestClient>;
+  /** A test client on `wsUrl` joined to `topic` as `name`: another person in the room. */
+  person(wsUrl: string, name: string, topic: string): Promise<ChatTestClient>;
+  /** Runs `step` after the current test, once its pages are closed; the newest step runs first. */
+  afterTest(step: () => unknown): void;
+}
+
+/** What pageTests can start for the whole block and stop after it. */
+export interface SharedServer {
+  stop(): Promise<unknown>;
+}
+
+/**
+ * Call inside a describe callback: one Chromium for the block (and, given
+ * `startShared`, one server started alongside it: `shared()`), and after
+ * each test the pages it opened are closed and what it handed to afterTest
+ * is ended, then the test fails if any page logged a console error, threw,
+ * or opened a dialog.
+ */
+export function pageTests(): PageTests;
+export function pageTests<S extends SharedServer>(startShared: () => Promise<S>): PageTests & { shared(): S };
+export function pageTests<S extends SharedServer>(startShared?: () => Promise<S>): PageTests & { shared(): S } {
+  let browser: Browser | undefined;
+  let sharedServer: S | undefined;
+  let pages: ChatPage[] = [];
+  const steps: (() => unknown)[] = [];
+
+  before(async () => {
+    [browser, sharedServer] = await Promise.all([launchBrowser(), startShared?.()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await sharedServer?.stop();
+  });
+  afterEach(async () => {
+    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
+    await Promise.all(pages.map((p) => p.context.close()));
+    for (const step of steps.splice(0).reverse()) await step();
+    pages = [];
+    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
+  });
+
+  async function client(wsUrl: string): Promise<ChatTestClient> {
+    const opened = await ourClient(wsUrl);
+    steps.push(() => opened.destroy());
+    return opened;
+  }
+  return {
+    client,
+    shared() {
+      if (!sharedServer) throw new Error('pageTests(): no shared server (none asked for, or the before hook has not run)');
+      return sharedServer;
+    },
+    async open(url, options = {}) {
+      if (!browser) throw new Error('pageTests(): the browser is launched in a before hook, open pages inside a test');
+      const page = await openPage(browser, url, options);
+      pages.push(page);
+      return page;
+    },
+    async person(wsUrl, name, topic) {
+      const joined = await client(wsUrl);
+      await clientJoin(joined, name, topic);
+      return joined;
+    },
+    afterTest(step) {
+      steps.push(step);
+    },
+  };
+}
+
+/** Sends from a test client and waits for the server's ack; a text that starts with `/` is sent as a command. */
+export async function post(client: ChatTestClient, text: string): Promise<void> {
+  client.send(text.startsWith('/') ? text : { message: text });
+  await client.next('ack');
+}
+
+/** Pretends the tab went to the background (or came back), as when the person switches tabs. */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  // A string, not a function: tsx would add helpers that do not exist in the page.
+  await page.evaluate(`(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, value: ${hidden ? "'hidden'" : "'visible'"} });
+    Object.defineProperty(document, 'hidden', { configurable: true, value: ${hidden} });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
 }
 
 // ---- the page's accessible surface (web-ui.md) ------------------------------------

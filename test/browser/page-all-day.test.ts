@@ -9,25 +9,18 @@
 // no page logged a console error, threw, or opened a dialog.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ourClient, join as clientJoin } from '../helpers/chat-client.ts';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ChatTestClient } from '../helpers/chat-client.ts';
 import { startChatServer } from '../helpers/chat-server.ts';
 import type { RunningChatServer } from '../helpers/chat-server.ts';
-import { browserSkipReason, eventually, join, launchBrowser, openPage, say, ui, userNames } from './helpers.ts';
+import { browserSkipReason, eventually, join, pageTests, post, say, setHidden, ui, userNames } from './helpers.ts';
 import type { ChatPage } from './helpers.ts';
 
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping the browser tests: ${skip}`);
 
 const TEST_TIMEOUT = { timeout: 30_000 };
-
-/** Sends a message from a test client and waits for its ack. */
-async function post(client: ChatTestClient, text: string): Promise<void> {
-  client.send({ message: text });
-  await client.next('ack');
-}
 
 /** Whether the transcript is scrolled to its end. */
 function atBottom(page: Page): Promise<boolean> {
@@ -38,58 +31,27 @@ function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth') as Promise<boolean>;
 }
 
-/** Pretends the tab went to the background (or came back): what the page sees when the person switches tabs. */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  // A string, not a function: tsx would add helpers that do not exist in the page.
-  await page.evaluate(`(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, value: ${hidden ? "'hidden'" : "'visible'"} });
-    Object.defineProperty(document, 'hidden', { configurable: true, value: ${hidden} });
-    document.dispatchEvent(new Event('visibilitychange'));
-  })()`);
-}
-
 describe('the page left open all day', { skip }, () => {
-  let browser: Browser;
-  let server: RunningChatServer;
-  let pages: ChatPage[] = [];
-  let clients: ChatTestClient[] = [];
-  let ownServers: RunningChatServer[] = [];
+  const tests = pageTests(startChatServer);
+  const server = (): RunningChatServer => tests.shared();
 
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startChatServer()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async () => {
-    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
-    await Promise.all(pages.map((p) => p.context.close()));
-    for (const client of clients) client.destroy();
-    await Promise.all(ownServers.map((s) => s.stop()));
-    pages = [];
-    clients = [];
-    ownServers = [];
-    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
-  });
-
-  async function open(on = server, options: { width?: number; height?: number } = {}): Promise<ChatPage> {
-    const page = await openPage(browser, `${on.http}/`, options);
-    pages.push(page);
-    return page;
+  /** A chat server of this test's own, stopped after it. */
+  async function ownServer(overrides: Parameters<typeof startChatServer>[0]): Promise<RunningChatServer> {
+    const running = await startChatServer(overrides);
+    tests.afterTest(() => running.stop());
+    return running;
   }
 
-  async function person(name: string, topic: string, on = server): Promise<ChatTestClient> {
-    const client = await ourClient(on.url);
-    clients.push(client);
-    await clientJoin(client, name, topic);
-    return client;
+  function open(on = server(), options: { width?: number; height?: number } = {}): Promise<ChatPage> {
+    return tests.open(`${on.http}/`, options);
+  }
+
+  function person(name: string, topic: string, on = server()): Promise<ChatTestClient> {
+    return tests.person(on.url, name, topic);
   }
 
   it('counts unread messages in the title and behind "New messages" while scrolled up or hidden', TEST_TIMEOUT, async () => {
-    const reader = await open(server, { height: 520 });
+    const reader = await open(server(), { height: 520 });
     await join(reader.page, 'reader', 'unread');
     const bob = await person('bob', 'unread');
     for (let i = 1; i <= 25; i++) await post(bob, `filler ${i}`);
@@ -130,8 +92,7 @@ describe('the page left open all day', { skip }, () => {
   });
 
   it('says how long messages last and marks a message in its last seconds before it goes', TEST_TIMEOUT, async () => {
-    const short = await startChatServer({ messageTtl: 4 });
-    ownServers.push(short);
+    const short = await ownServer({ messageTtl: 4 });
     const ann = await open(short);
     await join(ann.page, 'ann', 'expiry');
     // Outside the transcript.
@@ -182,8 +143,9 @@ describe('the page left open all day', { skip }, () => {
   });
 
   it('at 375 px every one of 41 users is reachable, nothing scrolls sideways, resizing stays pinned', { timeout: 60_000 }, async () => {
-    for (let i = 1; i <= 40; i++) await person(`member-${String(i).padStart(2, '0')}`, 'crowd');
-    const phone = await open(server, { width: 375, height: 740 });
+    const members: ChatTestClient[] = [];
+    for (let i = 1; i <= 40; i++) members.push(await person(`member-${String(i).padStart(2, '0')}`, 'crowd'));
+    const phone = await open(server(), { width: 375, height: 740 });
     await join(phone.page, 'phone-person-with-a-long-name', 'crowd');
     const items = ui.users(phone.page).getByRole('listitem');
     await eventually(async () => assert.equal(await items.count(), 41));
@@ -208,7 +170,7 @@ describe('the page left open all day', { skip }, () => {
     // Keyboard: the list can take focus and scroll with the arrow keys.
     assert.equal(await ui.users(phone.page).getAttribute('tabindex'), '0');
 
-    const talker = clients[0]!;
+    const talker = members[0]!;
     for (let i = 1; i <= 20; i++) await post(talker, `line ${i} ${'longword'.repeat(i % 3 === 0 ? 12 : 1)}`);
     await ui.line(phone.page, 'line 20').waitFor();
     await eventually(async () => assert.equal(await atBottom(phone.page), true));
@@ -220,14 +182,12 @@ describe('the page left open all day', { skip }, () => {
   });
 
   it('a lobby left open longer than the join timeout stays quiet and usable', TEST_TIMEOUT, async () => {
-    const strict = await startChatServer({ joinTimeout: 1 });
-    ownServers.push(strict);
+    const strict = await ownServer({ joinTimeout: 1 });
     const bob = await person('bob', 'quiet-topic', strict);
     void bob;
     let sockets = 0;
     let closed = 0;
-    const page = await openPage(browser, 'about:blank');
-    pages.push(page);
+    const page = await tests.open('about:blank');
     page.page.on('websocket', (ws) => {
       sockets++;
       ws.on('close', () => closed++);

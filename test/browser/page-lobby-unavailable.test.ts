@@ -9,13 +9,12 @@
 // server running in this process in cluster mode (`redis` option).
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { createChatServer, type ChatServer } from '../../lib/server/chat-server.ts';
 import { createLogger } from '../../lib/server/logger.ts';
 import { defaultServerOptions } from '../../lib/server/options.ts';
 import { startRedis, type RunningRedis } from '../helpers/redis-server.ts';
-import { browserSkipReason, eventually, freePort, join, launchBrowser, openPage, say, ui } from './helpers.ts';
+import { browserSkipReason, eventually, freePort, join, pageTests, say, ui } from './helpers.ts';
 import type { ChatPage } from './helpers.ts';
 
 const skip = browserSkipReason();
@@ -38,44 +37,33 @@ async function startClusterServer(redisPort: number): Promise<Cluster> {
 }
 
 describe('the page when the chat cluster is unavailable', { skip }, () => {
-  let browser: Browser;
-  let servers: Cluster[] = [];
-  let redises: RunningRedis[] = [];
-  let pages: ChatPage[] = [];
+  const tests = pageTests();
 
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
-    await Promise.all(pages.map((p) => p.context.close()));
-    for (const server of servers) {
+  /** A chat server in cluster mode on `redisPort`, shut down after the test. */
+  async function clusterServer(redisPort: number): Promise<Cluster> {
+    const server = await startClusterServer(redisPort);
+    tests.afterTest(async () => {
       await server.chat.shutdown(1000);
       server.chat.http.closeAllConnections();
-    }
-    await Promise.all(redises.map((redis) => redis.kill()));
-    pages = [];
-    servers = [];
-    redises = [];
-    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
-  });
+    });
+    return server;
+  }
 
-  async function open(server: Cluster): Promise<ChatPage> {
-    const chat = await openPage(browser, `${server.http}/`);
-    pages.push(chat);
-    return chat;
+  /** A redis-server, killed after the test. */
+  async function redisServer(options?: Parameters<typeof startRedis>[0]): Promise<RunningRedis> {
+    const redis = await startRedis(options);
+    tests.afterTest(() => redis.kill());
+    return redis;
+  }
+
+  function open(server: Cluster): Promise<ChatPage> {
+    return tests.open(`${server.http}/`);
   }
 
   it('a join refused as unavailable is shown with its code, and the page joins once Redis is back', TEST_TIMEOUT, async () => {
     // Nothing listens on this port yet: the server starts and refuses writes.
     const redisPort = await freePort();
-    const server = await startClusterServer(redisPort);
-    servers.push(server);
+    const server = await clusterServer(redisPort);
     const { page } = await open(server);
 
     await ui.username(page).fill('alice');
@@ -88,7 +76,7 @@ describe('the page when the chat cluster is unavailable', { skip }, () => {
     assert.equal(await ui.topic(page).inputValue(), 'outage');
     assert.doesNotMatch(await ui.status(page).innerText(), /^Connected/, 'never "connected" while not joined');
 
-    redises.push(await startRedis({ port: redisPort }));
+    await redisServer({ port: redisPort });
     // The page tries again by itself, with backoff (at most 15 s between tries).
     await ui.message(page).waitFor({ state: 'visible', timeout: 30_000 });
     await ui.users(page).getByRole('listitem').filter({ hasText: '(you)' }).waitFor();
@@ -97,10 +85,8 @@ describe('the page when the chat cluster is unavailable', { skip }, () => {
   });
 
   it('a message refused as unavailable is marked not delivered and its text goes back in the box', TEST_TIMEOUT, async () => {
-    const redis = await startRedis();
-    redises.push(redis);
-    const server = await startClusterServer(redis.port);
-    servers.push(server);
+    const redis = await redisServer();
+    const server = await clusterServer(redis.port);
     await eventually(async () => {
       const health = (await (await fetch(`${server.http}/healthz`)).json()) as { redis?: string };
       assert.equal(health.redis, 'ok');

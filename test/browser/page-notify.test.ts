@@ -10,13 +10,12 @@
 // the browser's.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { ourClient, join as clientJoin } from '../helpers/chat-client.ts';
+import { describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import type { ChatTestClient } from '../helpers/chat-client.ts';
 import { startChatServer } from '../helpers/chat-server.ts';
 import type { RunningChatServer } from '../helpers/chat-server.ts';
-import { browserSkipReason, eventually, join, launchBrowser, openPage, ui } from './helpers.ts';
+import { browserSkipReason, eventually, join, pageTests, post, setHidden, ui } from './helpers.ts';
 import type { ChatPage } from './helpers.ts';
 
 const skip = browserSkipReason();
@@ -55,62 +54,23 @@ function recorded(page: Page): Promise<Recorded> {
   return page.evaluate('window.__recordedNotifications') as Promise<Recorded>;
 }
 
-/** Pretends the tab went to the background (or came back), as when the person switches tabs. */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate(`(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, value: ${hidden ? "'hidden'" : "'visible'"} });
-    Object.defineProperty(document, 'hidden', { configurable: true, value: ${hidden} });
-    document.dispatchEvent(new Event('visibilitychange'));
-  })()`);
-}
-
 const notifyBox = (page: Page): Locator => page.getByRole('checkbox', { name: /notify me/i });
 
 describe('desktop notifications on the page', { skip }, () => {
-  let browser: Browser;
-  let server: RunningChatServer;
-  let pages: ChatPage[] = [];
-  let clients: ChatTestClient[] = [];
-
-  before(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startChatServer()]);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  afterEach(async () => {
-    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
-    await Promise.all(pages.map((p) => p.context.close()));
-    for (const client of clients) client.destroy();
-    pages = [];
-    clients = [];
-    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
-  });
+  const tests = pageTests(startChatServer);
+  const server = (): RunningChatServer => tests.shared();
 
   /** A page whose Notification is recorded; `grant` allows notifications for the server's origin first. */
   async function open(grant: boolean): Promise<ChatPage> {
-    const chat = await openPage(browser, 'about:blank');
-    pages.push(chat);
-    if (grant) await chat.context.grantPermissions(['notifications'], { origin: server.http });
+    const chat = await tests.open('about:blank');
+    if (grant) await chat.context.grantPermissions(['notifications'], { origin: server().http });
     await chat.page.addInitScript(RECORD_NOTIFICATIONS);
-    await chat.page.goto(`${server.http}/`);
+    await chat.page.goto(`${server().http}/`);
     return chat;
   }
 
-  async function person(name: string, topic: string): Promise<ChatTestClient> {
-    const client = await ourClient(server.url);
-    clients.push(client);
-    await clientJoin(client, name, topic);
-    return client;
-  }
-
-  /** Sends from a test client and waits for the server's ack. */
-  async function post(client: ChatTestClient, text: string): Promise<void> {
-    client.send(text.startsWith('/') ? text : { message: text });
-    await client.next('ack');
+  function person(name: string, topic: string): Promise<ChatTestClient> {
+    return tests.person(server().url, name, topic);
   }
 
   it('asks nothing on load; once ticked, notifies of DMs and mentions while hidden, and only of those', TEST_TIMEOUT, async () => {

@@ -12,29 +12,22 @@
 // server does not offer them (no resumeToken in the welcome, no deflate).
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ourClient, join as clientJoin } from '../helpers/chat-client.ts';
+import type { Page } from 'playwright-core';
+import { join as clientJoin } from '../helpers/chat-client.ts';
 import type { ChatTestClient, Frame } from '../helpers/chat-client.ts';
 import { startChatServer } from '../helpers/chat-server.ts';
 import type { RunningChatServer } from '../helpers/chat-server.ts';
 import { startTcpRelay } from '../helpers/tcp-relay.ts';
 import type { TcpRelay } from '../helpers/tcp-relay.ts';
-import { browserSkipReason, eventually, join, launchBrowser, openPage, say, ui, userNames } from './helpers.ts';
-import type { ChatPage } from './helpers.ts';
+import { browserSkipReason, eventually, join, pageTests, post, say, ui, userNames } from './helpers.ts';
 
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping the browser tests: ${skip}`);
 
 const TEST_TIMEOUT = { timeout: 45_000 };
 const RESUME_TODO = 'server resume not landed yet';
-
-/** Sends a message from a test client and waits for its ack. */
-async function post(client: ChatTestClient, text: string): Promise<void> {
-  client.send({ message: text });
-  await client.next('ack');
-}
 
 /** The next `message` frame with this text. */
 async function expectMessage(client: ChatTestClient, text: string): Promise<Frame> {
@@ -49,60 +42,36 @@ function presenceLines(page: Page) {
 }
 
 describe('the page resumes after a dropped connection', { skip }, () => {
-  let browser: Browser;
-  let pages: ChatPage[] = [];
-  let clients: ChatTestClient[] = [];
-  let servers: RunningChatServer[] = [];
-  let relays: TcpRelay[] = [];
+  const tests = pageTests();
+  const open = tests.open;
 
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    const problems = pages.flatMap((p, i) => p.problems.map((problem) => `page ${i + 1}: ${problem}`));
-    await Promise.all(pages.map((p) => p.context.close()));
-    for (const client of clients) client.destroy();
-    await Promise.all(relays.map((relay) => relay.close()));
-    await Promise.all(servers.map((server) => server.stop()));
-    pages = [];
-    clients = [];
-    relays = [];
-    servers = [];
-    assert.deepEqual(problems, [], 'no console errors, page errors or dialogs');
-  });
-
+  /** A chat server of this test's own, stopped after it. */
   async function server(overrides: Parameters<typeof startChatServer>[0] = {}): Promise<RunningChatServer> {
     const running = await startChatServer(overrides);
-    servers.push(running);
+    tests.afterTest(() => running.stop());
     return running;
+  }
+
+  /** A TCP relay in front of `chat`, closed after the test. */
+  async function relayTo(chat: RunningChatServer): Promise<TcpRelay> {
+    const relay = await startTcpRelay(chat.port);
+    tests.afterTest(() => relay.close());
+    return relay;
   }
 
   /** A test client in `topic`; marks the test TODO when the server gives no resume token. */
   async function person(t: TestContext, on: RunningChatServer, name: string, topic: string): Promise<ChatTestClient> {
-    const client = await ourClient(on.url);
-    clients.push(client);
+    const client = await tests.client(on.url);
     const welcome = await clientJoin(client, name, topic);
     if (typeof welcome['resumeToken'] !== 'string') t.todo(RESUME_TODO);
     return client;
-  }
-
-  async function open(url: string, options: { fakeClock?: boolean } = {}): Promise<ChatPage> {
-    const page = await openPage(browser, url, options);
-    pages.push(page);
-    return page;
   }
 
   for (const mode of ['fin', 'rst'] as const) {
     it(`after a ${mode.toUpperCase()} cut: same name, each missed message once, no leave or join`, TEST_TIMEOUT, async (t) => {
       // A grace period, so that the server hides the drop from the others.
       const chat = await server({ resumeGrace: 30 });
-      const relay = await startTcpRelay(chat.port);
-      relays.push(relay);
+      const relay = await relayTo(chat);
       const bob = await person(t, chat, 'bob', 'resume');
       const pia = await open(`http://127.0.0.1:${relay.port}/`);
       await join(pia.page, 'pia', 'resume');
@@ -172,8 +141,7 @@ describe('the page resumes after a dropped connection', { skip }, () => {
     await eventually(() => assert.ok(token, 'the welcome carried a resume token'));
 
     // Another session of the same person resumes with the page's token.
-    const other = await ourClient(chat.url);
-    clients.push(other);
+    const other = await tests.client(chat.url);
     other.send({ username: 'pia', topic: 'taken', resume: token });
     const welcome = await other.next('welcome');
     assert.equal(welcome['resumed'], true);
