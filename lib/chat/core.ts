@@ -31,7 +31,7 @@ export interface ReplicaOptions {
   messageTtlMs: number;
   maxMessageLength: number;
   maxStoredPerTopic: number;
-  /** Bytes of stored frames per topic (UTF-16 units, an upper-bound proxy). */
+  /** Bytes (UTF-8) of stored frames per topic. */
   maxStoredBytesPerTopic: number;
   resumeWindowMs: number;
   /** 0 = off: a dropped member leaves at once. */

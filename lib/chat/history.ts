@@ -12,13 +12,15 @@ export interface HistoryLimits {
   messageTtlMs: number;
   /** Messages per topic; older ones are dropped first. */
   maxMessages: number;
-  /** Bytes (UTF-16 units of the stored frames, a cheap upper-bound proxy) per topic. */
+  /** Bytes of stored frames (UTF-8, as they go on the wire uncompressed) per topic. */
   maxBytes: number;
 }
 
 interface StoredMessage {
   readonly id: number;
   readonly expiresAt: number;
+  /** UTF-8 size of the frame, counted against the topic's byte budget. */
+  readonly bytes: number;
   /** The serialised `message` frame; '' once gone. */
   json: string;
   /** Expired, dropped, or its topic was deleted: skip when popped from the global queue. */
@@ -79,14 +81,15 @@ export class MessageStore {
   store(history: TopicHistory, id: number, frame: string, now: number, ttlMs: number = this.#limits.messageTtlMs): void {
     const { maxMessages, maxBytes } = this.#limits;
     const messageTtlMs = ttlMs;
-    if (messageTtlMs <= 0 || maxMessages < 1 || frame.length > maxBytes) {
+    const bytes = Buffer.byteLength(frame);
+    if (messageTtlMs <= 0 || maxMessages < 1 || bytes > maxBytes) {
       history.goneUpToId = Math.max(history.goneUpToId, id);
       return;
     }
-    const record: StoredMessage = { id, expiresAt: now + ttlMs, json: frame, dead: false, history };
+    const record: StoredMessage = { id, expiresAt: now + ttlMs, bytes, json: frame, dead: false, history };
     this.#all.push(record);
     history.messages.push(record);
-    history.bytes += frame.length;
+    history.bytes += bytes;
     this.#count++;
     while (history.messages.size > maxMessages || history.bytes > maxBytes) {
       const dropped = history.messages.shift();
@@ -97,10 +100,10 @@ export class MessageStore {
 
   /** Puts back a message from a snapshot (in id order, bounds already applied). */
   restore(history: TopicHistory, id: number, frame: string, expiresAt: number): void {
-    const record: StoredMessage = { id, expiresAt, json: frame, dead: false, history };
+    const record: StoredMessage = { id, expiresAt, bytes: Buffer.byteLength(frame), json: frame, dead: false, history };
     this.#all.push(record);
     history.messages.push(record);
-    history.bytes += frame.length;
+    history.bytes += record.bytes;
     this.#count++;
   }
 
@@ -127,7 +130,7 @@ export class MessageStore {
 
   #bury(message: StoredMessage): void {
     const history = message.history;
-    history.bytes -= message.json.length;
+    history.bytes -= message.bytes;
     if (message.id > history.goneUpToId) history.goneUpToId = message.id;
     message.dead = true;
     message.json = '';

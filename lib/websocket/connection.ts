@@ -258,13 +258,17 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   /**
-   * The peer is not reading fast enough: forget what is queued, say why in a
-   * close frame (it only arrives if the peer drains the socket) and drop the
-   * connection soon, so its buffers are freed.
+   * The peer is not reading fast enough: say why in a close frame (it only
+   * arrives if the peer drains the socket) and drop the connection soon, so
+   * its buffers are freed. Frames already accepted this turn (send() said
+   * true, so the application counted them as delivered) still go out first:
+   * at most EARLY_FLUSH_BYTES more than the cap.
    */
   private dropSlowConsumer(): void {
+    const accepted = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    if (accepted.length > 0 && this.socket.writable) this.socket.write(accepted.length === 1 ? accepted[0]! : Buffer.concat(accepted));
     // For the application the connection is over now (the protocol is
     // CLOSED): nothing more will be written to it, so it must not count as a
     // recipient while the socket drains.
