@@ -30,6 +30,28 @@ const ROUNDS = 24;
  */
 const MAX_CPU_RATIO = 5;
 
+/**
+ * One server for the calling describe block, started before its tests and
+ * stopped after them; the returned `open()` connects a client to it that is
+ * destroyed then too.
+ */
+function clientsOfOneServer(overrides: Parameters<typeof startChatServer>[0] = {}): () => Promise<ChatTestClient> {
+  let server: RunningChatServer;
+  const clients: ChatTestClient[] = [];
+  before(async () => {
+    server = await startChatServer(overrides);
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    await server.stop();
+  });
+  return async () => {
+    const client = await ourClient(server.url);
+    clients.push(client);
+    return client;
+  };
+}
+
 function hostileName(): string {
   let name = 'a';
   for (let i = 0; i < MARKS; i++) name += HOSTILE_MARKS[i & 1];
@@ -90,20 +112,7 @@ const CASES: AbuseCase[] = [
 ];
 
 describe('quadratic normalisation (issue 10, item 1)', () => {
-  let server: RunningChatServer;
-  const clients: ChatTestClient[] = [];
-  const open = async (): Promise<ChatTestClient> => {
-    const client = await ourClient(server.url);
-    clients.push(client);
-    return client;
-  };
-  before(async () => {
-    server = await startChatServer();
-  });
-  after(async () => {
-    for (const c of clients) c.destroy();
-    await server.stop();
-  });
+  const open = clientsOfOneServer();
 
   for (const abuse of CASES) {
     it(`${abuse.what} is a base letter and ${MARKS} combining marks costs about what a plain one of the same size costs`, { timeout: 120_000 }, async (t) => {
@@ -225,20 +234,7 @@ async function refusal(client: ChatTestClient, what: string): Promise<unknown> {
 }
 
 describe('invisible names and text that is not Unicode (issue 10, item 8)', () => {
-  let server: RunningChatServer;
-  const clients: ChatTestClient[] = [];
-  const open = async (): Promise<ChatTestClient> => {
-    const client = await ourClient(server.url);
-    clients.push(client);
-    return client;
-  };
-  before(async () => {
-    server = await startChatServer({ rateLimit: 0 });
-  });
-  after(async () => {
-    for (const c of clients) c.destroy();
-    await server.stop();
-  });
+  const open = clientsOfOneServer({ rateLimit: 0 });
 
   it('refuses names and topics that render as nothing, look like another, or hold lone surrogates (invalid_join)', { timeout: 20_000 }, async () => {
     const lobby = await open();
