@@ -65,8 +65,6 @@ export interface NodeConn {
   topic: string | undefined;
   username: string;
   token: string;
-  /** Token of a join or move in flight. */
-  pendingToken: string | undefined;
   joinInFlight: boolean;
   /** Commands appended but not applied yet; local replies wait behind them. */
   inFlight: number;

@@ -78,6 +78,11 @@ export class ChatNode {
     return this.#replica;
   }
 
+  /** Connection records still held (open ones, and gone ones with commands in flight). */
+  trackedConnections(): number {
+    return this.#byKey.size;
+  }
+
   /** True in a cluster: figures are then this process's own view. */
   get clustered(): boolean {
     return !this.#log.local;
@@ -123,7 +128,6 @@ export class ChatNode {
         topic: undefined,
         username: '',
         token: '',
-        pendingToken: undefined,
         joinInFlight: false,
         inFlight: 0,
         waiting: [],
@@ -164,6 +168,7 @@ export class ChatNode {
       if (c === undefined) return;
       this.#forget(c);
       if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, why, detail);
+      this.#release(c);
     });
   }
 
@@ -200,15 +205,15 @@ export class ChatNode {
     return this.#call(() => {
       const own = 'c' in command ? this.#byKey.get(command.c) : undefined;
       if (own !== undefined && own.inFlight > 0) own.inFlight--;
-      if (own !== undefined && (command.t === 'join' || command.t === 'move')) {
-        own.joinInFlight = false;
-        if (own.pendingToken === command.token) own.pendingToken = undefined;
-      }
+      if (own !== undefined && (command.t === 'join' || command.t === 'move')) own.joinInFlight = false;
       this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && this.#outage.wasRefused(command) ? own.key : undefined;
       for (const effect of this.#replica.apply(command, now)) this.#router.route(effect, command, this.#noAckFor);
       this.#noAckFor = undefined;
       if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined) own.token = command.token;
-      if (own !== undefined) this.#flushWaiting(own);
+      if (own !== undefined) {
+        this.#flushWaiting(own);
+        this.#release(own);
+      }
       if (this.#restoreNeeded && this.#log.available) this.#restore(true);
       const unrestored = this.#outage.reconcileDue(now);
       if (unrestored !== undefined) this.#announceUnrestored(unrestored, now);
@@ -258,6 +263,7 @@ export class ChatNode {
         this.#emit({ type: 'close', conn: c.id, code: 1000, reason: 'quit' });
         c.closing = true;
         this.#forget(c);
+        this.#release(c);
         return;
       case 'close':
         this.#closeByServer(c, intent.code, intent.reason, intent.detail);
@@ -270,7 +276,6 @@ export class ChatNode {
         let token = '';
         if (command.t === 'join' || command.t === 'move') {
           token = this.#randomToken();
-          c.pendingToken = token;
           c.joinInFlight = true;
           this.#deadlines.cancelJoin(c.id);
         }
@@ -296,12 +301,15 @@ export class ChatNode {
     // Told `unavailable`, the client must never see an ack for it (it may still arrive, at most once).
     if (command.t === 'say' || command.t === 'dm') this.#outage.refused(command);
     const run = (): void => {
-      if (command.t === 'leave' && c !== undefined) this.#leaveLocally(c, command);
-      if (c === undefined || !this.#conns.has(c.id)) return;
+      if (c === undefined) return;
+      if (command.t === 'leave') this.#leaveLocally(c, command);
       c.inFlight = Math.max(0, c.inFlight - 1);
+      if (!this.#conns.has(c.id)) {
+        this.#release(c);
+        return;
+      }
       if (command.t === 'join' || command.t === 'move') {
         c.joinInFlight = false;
-        c.pendingToken = undefined;
         // The join timeout runs again from the refused join (the frame's time, not the log's).
         if (c.topic === undefined) this.#startJoinTimeout(c, c.edge.lastActivity);
       }
@@ -383,6 +391,7 @@ export class ChatNode {
     if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, 'server', detail);
     c.closing = true;
     this.#forget(c);
+    this.#release(c);
     this.#emit({ type: 'close', conn: c.id, code, reason });
   }
 
@@ -391,7 +400,11 @@ export class ChatNode {
     this.#conns.delete(c.id);
     this.#deadlines.cancelJoin(c.id);
     if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
-    // Keep the key until the leave is applied, so its effects still find the connection's record.
+  }
+
+  /** A gone connection's record stays findable by key until the last of its commands is applied. */
+  #release(c: NodeConn): void {
+    if (!this.#conns.has(c.id) && c.inFlight === 0) this.#byKey.delete(c.key);
   }
 
   #dropLocal(id: ConnId, topic: string): void {

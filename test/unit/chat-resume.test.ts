@@ -224,3 +224,22 @@ test('grace ends: left for the others and the name is free; an end on purpose se
   assert.equal(chat.join(3, 'alice', 'sports').welcome(3).username, 'alice');
   assert.equal(chat.end(3, 'close').of(2, 'left').length, 1);
 });
+
+test('a node forgets every trace of its connections once they are gone (nothing kept per connection)', () => {
+  const chat = new Chat();
+  for (let i = 1; i <= 500; i++) {
+    chat.join(i, `user${i % 7}`, `topic${i % 5}`);
+    chat.send(i, { message: 'hi' });
+    chat.end(i, i % 2 === 0 ? 'close' : 'drop');
+  }
+  for (let i = 1000; i <= 1100; i++) {
+    chat.send(i, '/help'); // never joined
+    chat.end(i, 'close');
+  }
+  chat.join(2000, 'quitter', 'q');
+  chat.send(2000, '/quit');
+  chat.end(2000, 'server');
+  assert.equal(chat.node.stats().members, 0);
+  assert.equal(chat.node.stats().connections, 0);
+  assert.equal(chat.node.trackedConnections(), 0);
+});
