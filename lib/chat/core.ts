@@ -149,6 +149,11 @@ export class ChatReplica {
     return this.#live.lowest();
   }
 
+  /** Members of `topic` on `process` that messages reach (not in a grace period). */
+  reachableOn(topic: string, process: string): number {
+    return this.#rooms.topics.get(topic)?.reachableOn(process) ?? 0;
+  }
+
   /** Unexpired messages stored for `topic`. */
   storedIn(topic: string): number {
     return this.#rooms.topics.get(topic)?.history.messages.size ?? 0;
@@ -348,7 +353,7 @@ export class ChatReplica {
       topic: topic.name,
       except: member.conn,
       frame,
-      ack: { to: member.conn, id, ref, timestamp, othersByProcess: topic.othersByProcess(member), acceptedAt: now },
+      ack: { to: member.conn, id, ref, timestamp, others: topic.reachable - 1, acceptedAt: now },
     });
     this.#store.store(topic.history, id, frame, now, ttlMs);
   }

@@ -30,8 +30,11 @@ export interface PendingAck {
   id: number;
   ref: Ref | undefined;
   timestamp: number;
-  /** Reachable members of the topic, the sender excluded, per process. */
-  othersByProcess: ReadonlyMap<string, number>;
+  /**
+   * Reachable members of the topic, the sender excluded, cluster-wide. A
+   * process subtracts its own (it counts those it really queued the frame to).
+   */
+  others: number;
   /** Log time (ms) of the command. */
   acceptedAt: number;
 }

@@ -59,6 +59,7 @@ export class ChatNode {
       processId: this.processId,
       record: (key) => this.#byKey.get(key),
       isOpen: (id) => this.#conns.has(id),
+      reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
       fanout: this.#fanout,
       outage: this.#outage,
       deadlines: this.#deadlines,

@@ -85,15 +85,9 @@ export class Topic {
     this.#count(member.process, -1);
   }
 
-  /** Reachable members per process, `sender` excluded (a fresh map the caller may keep). */
-  othersByProcess(sender: Member): Map<string, number> {
-    const counts = new Map(this.#reachableOn);
-    if (sender.ghostUntil === undefined) {
-      const own = (counts.get(sender.process) ?? 1) - 1;
-      if (own > 0) counts.set(sender.process, own);
-      else counts.delete(sender.process);
-    }
-    return counts;
+  /** Reachable members on one process. */
+  reachableOn(process: string): number {
+    return this.#reachableOn.get(process) ?? 0;
   }
 
   #count(process: string, delta: number): void {

@@ -22,6 +22,8 @@ export interface RouterHost {
   readonly fanout: LocalFanout<ConnId>;
   readonly outage: OutageBook;
   readonly deadlines: ConnDeadlines<ConnId>;
+  /** This process's members of a topic that messages reach, as the replica has them now. */
+  reachableOn(topic: string): number;
   /** Set when the cluster took this process for dead: its members must be registered again. */
   restoreNeeded: boolean;
   emit(effect: LocalEffect): void;
@@ -50,11 +52,12 @@ export class EffectRouter {
         const except = sender?.id;
         let ack: LocalAck | undefined;
         if (effect.ack !== undefined && sender !== undefined && this.#host.isOpen(sender.id) && sender.key !== noAckFor) {
-          let remote = 0;
-          for (const [process, count] of effect.ack.othersByProcess) if (process !== this.#host.processId) remote += count;
+          // The others on other processes: all of them but this process's own (the sender is one of those).
+          const remote = effect.ack.others - (this.#host.reachableOn(effect.topic) - 1);
           ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };
         }
-        const reaches = to.length > (except !== undefined && to.includes(except) ? 1 : 0);
+        // The sender, when it is here, is one of `to`: someone else is there if there are two.
+        const reaches = to.length > 1 || (to.length === 1 && to[0] !== except);
         if (!reaches) {
           // Nobody here to write to: the ack alone, counting the other processes.
           if (ack !== undefined) this.#host.emit({ type: 'send', to: ack.to, frame: ackFrame(ack.id, ack.ref, ack.timestamp, ack.remote) });
