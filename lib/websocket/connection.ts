@@ -227,10 +227,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     const count = this.pending.length;
     if (count > 0 && this.socket.writable) {
       const data = count === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-      // The same array is reused turn after turn: a fresh one per connection per turn lives
-      // for the whole turn, often across two scavenges, and so filled the old space with
-      // garbage under fan-out (the frames themselves are shared and outlive it anyway).
-      this.pending.length = 0;
+      this.pending = [];
       this.pendingBytes = 0;
       this.socket.write(data);
     }
