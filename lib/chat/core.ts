@@ -21,7 +21,7 @@ import { findDmTarget, type Member, type Topic } from './rooms.ts';
 import { restoreSnapshot, takeSnapshot, type ReplicaSnapshot } from './snapshot.ts';
 import { checkMessageText } from './validate.ts';
 import type { Effect } from './effects.ts';
-import type { ErrorCode, Ref } from './wire.ts';
+import { ChatCloseCode, type ErrorCode, type Ref } from './wire.ts';
 
 export type { ReplicaSnapshot } from './snapshot.ts';
 export type { Effect, PendingAck } from './effects.ts';
@@ -259,7 +259,7 @@ export class ChatReplica {
       // The old connection is still a member (open, or dropped and in its
       // grace period): the new one takes its place, unseen by the others.
       seamless = true;
-      if (old.ghostUntil === undefined) out.push({ type: 'close', conn: old.conn, code: 4000, reason: 'replaced' });
+      if (old.ghostUntil === undefined) out.push({ type: 'close', conn: old.conn, code: ChatCloseCode.REPLACED, reason: 'replaced' });
       out.push({ type: 'member', conn: old.conn, topic: undefined, username: old.username });
       member = this.#rooms.replace(old, conn);
     } else {
@@ -315,7 +315,7 @@ export class ChatReplica {
     if (!topic.isFree(restored.name)) {
       // Someone got the name while this member's process was cut off.
       out.push({ type: 'member', conn: restored.c, topic: undefined, username: restored.name });
-      out.push({ type: 'close', conn: restored.c, code: 1012, reason: 'name taken while this server was cut off; join again' });
+      out.push({ type: 'close', conn: restored.c, code: ChatCloseCode.SERVICE_RESTART, reason: 'name taken while this server was cut off; join again' });
       if (topic.members.length === 0) this.#rooms.deleteTopic(topic);
       return;
     }

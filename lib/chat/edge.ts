@@ -8,7 +8,7 @@
 import type { Command } from './commands.ts';
 import { errorFrame, helpFrame } from './frames.ts';
 import { checkMessageText, isValidRef, normalizeTopic, normalizeUsername, parseClientFrame, type ClientFrame } from './validate.ts';
-import type { Ref } from './wire.ts';
+import { ChatCloseCode, type Ref } from './wire.ts';
 
 export interface EdgeOptions {
   messageTtlMs: number;
@@ -310,7 +310,7 @@ export class ChatEdge {
     c.lastDropAt = now;
     out.push({ kind: 'rate_limited', firstOfRun });
     if (now - c.limitedSince! >= this.options.rateLimitCloseAfterMs) {
-      out.push({ kind: 'close', code: 1008, reason: 'rate limit', detail: 'rate_limit' });
+      out.push({ kind: 'close', code: ChatCloseCode.POLICY, reason: 'rate limit', detail: 'rate_limit' });
       return false;
     }
     if (c.lastRateErrorAt === undefined || now - c.lastRateErrorAt >= RATE_LIMIT_ERROR_INTERVAL_MS) {

@@ -22,6 +22,7 @@ import { ConnDeadlines } from './deadlines.ts';
 import { LocalFanout } from './fanout.ts';
 import type { MemberView } from './membership.ts';
 import { OutageBook } from './outage.ts';
+import { ChatCloseCode } from './wire.ts';
 import { EffectRouter } from './router.ts';
 import type { CommandLog, ConnId, LocalEffect, NodeConn, NodeOptions, Waiting } from './local-effects.ts';
 
@@ -178,7 +179,7 @@ export class ChatNode {
     return this.#call(() => {
       for (const id of this.#deadlines.takeJoinDue(now)) {
         const c = this.#conns.get(id);
-        if (c !== undefined && c.topic === undefined && !c.joinInFlight) this.#closeByServer(c, 1008, 'join timeout');
+        if (c !== undefined && c.topic === undefined && !c.joinInFlight) this.#closeByServer(c, ChatCloseCode.POLICY, 'join timeout');
       }
       this.#closeIdle(now);
       const due = this.#replica.nextDeadline();
@@ -261,7 +262,7 @@ export class ChatNode {
         return;
       case 'quit':
         if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, 'quit', 'quit');
-        this.#emit({ type: 'close', conn: c.id, code: 1000, reason: 'quit' });
+        this.#emit({ type: 'close', conn: c.id, code: ChatCloseCode.NORMAL, reason: 'quit' });
         c.closing = true;
         this.#forget(c);
         this.#release(c);
@@ -422,7 +423,7 @@ export class ChatNode {
     for (const c of [...this.#conns.values()]) {
       if (c.topic === undefined) continue;
       const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
-      if (deadline <= now) this.#closeByServer(c, 1000, 'idle');
+      if (deadline <= now) this.#closeByServer(c, ChatCloseCode.NORMAL, 'idle');
       else if (earliest === undefined || deadline < earliest) earliest = deadline;
     }
     this.#deadlines.scanned(now, earliest);
