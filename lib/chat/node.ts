@@ -81,9 +81,7 @@ export class ChatNode {
   }
 
   /** Connection records still held (open ones, and gone ones with commands in flight). */
-  trackedConnections(): number {
-    return this.#byKey.size;
-  }
+  trackedConnections = (): number => this.#byKey.size;
 
   /** True in a cluster: figures are then this process's own view. */
   get clustered(): boolean {
@@ -331,7 +329,7 @@ export class ChatNode {
   #leaveLocally(c: NodeConn, command: Extract<Command, { t: 'leave' }>): void {
     const topic = c.topic;
     if (topic !== undefined) {
-      this.#dropLocal(c.id, topic);
+      this.#fanout.drop(topic, c.id);
       const to = this.#fanout.handOut(topic);
       if (to.length > 0) this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
       if (command.why === 'leave' && this.#conns.has(c.id)) {
@@ -401,16 +399,12 @@ export class ChatNode {
   #forget(c: NodeConn): void {
     this.#conns.delete(c.id);
     this.#deadlines.cancelJoin(c.id);
-    if (c.topic !== undefined) this.#dropLocal(c.id, c.topic);
+    if (c.topic !== undefined) this.#fanout.drop(c.topic, c.id);
   }
 
   /** A gone connection's record stays findable by key until the last of its commands is applied. */
   #release(c: NodeConn): void {
     if (!this.#conns.has(c.id) && c.inFlight === 0) this.#byKey.delete(c.key);
-  }
-
-  #dropLocal(id: ConnId, topic: string): void {
-    this.#fanout.drop(topic, id);
   }
 
   #startJoinTimeout(c: NodeConn, now: number): void {
