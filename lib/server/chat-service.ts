@@ -90,7 +90,6 @@ export function createChatService(
   };
 
   // ---- carrying out effects ----
-  const close = (connection: WebSocketConnection, code: number, reason: string): void => connection.close(code, reason);
 
   function run(effects: LocalEffect[]): void {
     for (const effect of effects) {
@@ -105,11 +104,9 @@ export function createChatService(
         case 'broadcast':
           broadcast(effect);
           break;
-        case 'close': {
-          const connection = connections.get(effect.conn);
-          if (connection !== undefined) close(connection, effect.code, effect.reason);
+        case 'close':
+          connections.get(effect.conn)?.close(effect.code, effect.reason);
           break;
-        }
         case 'event':
           logEvent(effect);
           break;
@@ -165,7 +162,7 @@ export function createChatService(
     } catch (error) {
       // A bug while handling one connection must not reach the others.
       logger.error('server_error', { conn: id }, error);
-      close(this, CloseCode.INTERNAL_ERROR, 'internal error');
+      this.close(CloseCode.INTERNAL_ERROR, 'internal error');
     }
   }
   function onError(this: WebSocketConnection, error: Error & { closeCode?: number }): void {
