@@ -4,7 +4,7 @@
 // over a fixed window the server process's CPU time (/proc/<pid>/stat), the
 // generator's own CPU time (process.cpuUsage(), all threads) and what the
 // clients saw. bench/run.js drives it; it also runs on its own:
-//   node bench/load.js --scenario fanout [--target ours|baseline] [--duration 5]
+//   node bench/load.js --scenario fanout [--target ours|baseline] [--duration 5] [--node-flags=--max-semi-space-size=4]
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -344,10 +344,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       duration: { type: 'string', default: String(DEFAULTS.duration) },
       workers: { type: 'string', default: String(DEFAULTS.workers) },
       'cpu-prof-dir': { type: 'string' },
+      // V8 flags for the server process, e.g. --node-flags=--max-semi-space-size=4 --node-flags=--trace-gc
+      'node-flags': { type: 'string', multiple: true, default: [] },
     },
   });
   // --cpu-prof-dir DIR: the server runs under `node --cpu-prof` and writes its profile there on exit.
-  const nodeArgs = values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof-dir']] : [];
+  const nodeArgs = [...(values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof-dir']] : []), ...values['node-flags']];
   const server = await startServer(values.target, { nodeArgs });
   try {
     const result = await runScenario(values.scenario, server, { duration: Number(values.duration), workers: Number(values.workers) });

@@ -12,13 +12,17 @@
  * is not here: see edge.ts.
  */
 import { type Command, type ConnKey } from './commands.ts';
-import type { Ref } from './wire.ts';
+import { type MemberView } from './membership.ts';
+import { type ReplicaSnapshot } from './snapshot.ts';
+import type { Effect } from './effects.ts';
+export type { ReplicaSnapshot } from './snapshot.ts';
+export type { Effect, PendingAck } from './effects.ts';
 export interface ReplicaOptions {
     /** Used for `welcome.messageTtl` where a command does not bring its own TTL. */
     messageTtlMs: number;
     maxMessageLength: number;
     maxStoredPerTopic: number;
-    /** Bytes of stored frames per topic (UTF-16 units, an upper-bound proxy). */
+    /** Bytes (UTF-8) of stored frames per topic. */
     maxStoredBytesPerTopic: number;
     resumeWindowMs: number;
     /** 0 = off: a dropped member leaves at once. */
@@ -31,83 +35,6 @@ export interface ReplicaOptions {
     maxListedTopics: number;
 }
 export declare const DEFAULT_REPLICA_OPTIONS: Readonly<ReplicaOptions>;
-export type Effect = 
-/** One frame to one connection. */
-{
-    type: 'send';
-    to: ConnKey;
-    frame: string;
-}
-/**
- * A frame to every reachable member of `topic` except `except`. With `ack`,
- * the sender then gets an ack whose `recipients` counts the members on
- * other processes (`remote` for each process) plus the local connections
- * the frame was really queued to.
- */
- | {
-    type: 'deliver';
-    topic: string;
-    except: ConnKey | undefined;
-    frame: string;
-    ack?: PendingAck;
-    leaver?: ConnKey;
-}
-/** Close a connection (its membership is already over). */
- | {
-    type: 'close';
-    conn: ConnKey;
-    code: number;
-    reason: string;
-}
-/** A connection's membership changed: the owner keeps its local view in step. */
- | {
-    type: 'member';
-    conn: ConnKey;
-    topic: string | undefined;
-    username: string;
-    evicted?: boolean;
-}
-/** For the owner's log. */
- | {
-    type: 'event';
-    event: 'join' | 'leave' | 'resume';
-    conn: ConnKey;
-    username: string;
-    topic: string;
-    reason?: string;
-}
-/** A process was taken for dead and its members dropped. */
- | {
-    type: 'process_down';
-    process: string;
-    members: number;
-};
-export interface PendingAck {
-    to: ConnKey;
-    id: number;
-    ref: Ref | undefined;
-    timestamp: number;
-    /** Reachable members of the topic, the sender excluded, per process. */
-    othersByProcess: ReadonlyMap<string, number>;
-    /** Log time (ms) of the command. */
-    acceptedAt: number;
-}
-export interface ReplicaSnapshot {
-    version: 1;
-    now: number;
-    liveNow: number;
-    lastId: number;
-    messagesTotal: number;
-    lastSeen: [string, number][];
-    topics: {
-        name: string;
-        createdAfterId: number;
-        goneUpToId: number;
-        members: (readonly [ConnKey, string, string, number | null])[];
-        messages: (readonly [number, number, string])[];
-    }[];
-    tokens: (readonly [string, ConnKey, string, string, number | null])[];
-}
 export interface ReplicaStats {
     topics: number;
     storedMessages: number;
@@ -126,20 +53,8 @@ export declare class ChatReplica {
     usersFrame(conn: ConnKey): string | undefined;
     /** The `/list` reply: the most populated topics first, bounded, cached until membership changes. */
     topicsFrame(): string;
-    /** Connections of `process` in `topic` that messages reach. */
-    membersOn(topic: string, process: string): ConnKey[];
     /** Every member (for comparing with a later state). */
-    members(): {
-        conn: ConnKey;
-        topic: string;
-        username: string;
-    }[];
-    /** Members of `process` (for re-registering them). */
-    membersOf(process: string): {
-        conn: ConnKey;
-        topic: string;
-        username: string;
-    }[];
+    members(): MemberView[];
     stats(): ReplicaStats;
     /** The log time of the last command applied. */
     get now(): number;
@@ -152,14 +67,10 @@ export declare class ChatReplica {
     expireMessages(now: number): void;
     /** The live process with the lowest id: the one that writes snapshots. */
     lowestLiveProcess(): string | undefined;
+    /** Members of `topic` on `process` that messages reach (not in a grace period). */
+    reachableOn(topic: string, process: string): number;
     /** Unexpired messages stored for `topic`. */
     storedIn(topic: string): number;
-    /**
-     * The whole shared state as plain JSON-able data: a new process, or one
-     * whose place in the log was trimmed away, starts from it and applies the
-     * log from the entry it reflects. `restore(snapshot())` gives a replica
-     * whose future effects are the same.
-     */
     snapshot(): ReplicaSnapshot;
     static restore(snapshot: ReplicaSnapshot, options?: Partial<ReplicaOptions>): ChatReplica;
     apply(command: Command, now: number): Effect[];

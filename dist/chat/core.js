@@ -12,12 +12,15 @@
  * is not here: see edge.ts.
  */
 import { processOf } from "./commands.js";
-import { ackFrame, dmFrame, errorFrame, joinedFrame, leftFrame, messageFrameFromJson, topicsFrame, typingFrame, usersFrame, welcomeFrame } from "./frames.js";
+import { ackFrame, dmFrame, errorFrame, joinedFrame, leftFrame, messageFrameFromJson, typingFrame, usersFrame, welcomeFrame } from "./frames.js";
 import { MessageStore } from "./history.js";
+import { Liveness } from "./liveness.js";
+import { Membership } from "./membership.js";
 import { TokenBook } from "./resume.js";
-import { Topic, findDmTarget } from "./rooms.js";
+import { findDmTarget } from "./rooms.js";
+import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { checkMessageText } from "./validate.js";
-import { Queue } from "./queue.js";
+import { ChatCloseCode } from "./wire.js";
 export const DEFAULT_REPLICA_OPTIONS = Object.freeze({
     messageTtlMs: 30_000,
     maxMessageLength: 2000,
@@ -31,23 +34,12 @@ export const DEFAULT_REPLICA_OPTIONS = Object.freeze({
 });
 export class ChatReplica {
     options;
-    /** Topics in creation order. Names are compared exactly (after trim and NFC). */
-    #topics = new Map();
-    #members = new Map();
-    #byProcess = new Map();
     #store;
+    #rooms;
     #tokens;
-    /** Members in the grace period, in the order their grace ends. */
-    #ghosts = new Queue();
-    /** Live log time at each process's last command. */
-    #lastSeen = new Map();
-    #now = 0;
-    #liveNow = 0;
+    #live;
     #lastId = 0;
     #messagesTotal = 0;
-    /** Bumped on every membership change: `/list` is cached against it. */
-    #version = 0;
-    #listCache;
     constructor(options = {}) {
         this.options = { ...DEFAULT_REPLICA_OPTIONS, ...definedOnly(options) };
         this.#store = new MessageStore({
@@ -55,61 +47,39 @@ export class ChatReplica {
             maxMessages: this.options.maxStoredPerTopic,
             maxBytes: this.options.maxStoredBytesPerTopic,
         });
+        this.#rooms = new Membership(this.#store);
         this.#tokens = new TokenBook(this.options.resumeWindowMs);
+        this.#live = new Liveness(this.options.maxLiveGapMs);
     }
     // ---- reads (any process, from its own replica) ----------------------------
     memberOf(conn) {
-        const member = this.#members.get(conn);
+        const member = this.#rooms.members.get(conn);
         return member === undefined ? undefined : { topic: member.topic.name, username: member.username };
     }
     usersFrame(conn) {
-        const member = this.#members.get(conn);
+        const member = this.#rooms.members.get(conn);
         return member === undefined ? undefined : usersFrame(member.topic.name, member.topic.usernames());
     }
     /** The `/list` reply: the most populated topics first, bounded, cached until membership changes. */
     topicsFrame() {
-        if (this.#listCache?.version === this.#version)
-            return this.#listCache.frame;
-        const all = [...this.#topics.values()];
-        const max = this.options.maxListedTopics;
-        // A stable sort keeps creation order among equals.
-        const shown = all.length > 1 ? all.sort((a, b) => b.members.length - a.members.length).slice(0, max) : all;
-        const frame = topicsFrame(shown.map((t) => ({ topic: t.name, users: t.members.length })), all.length);
-        this.#listCache = { version: this.#version, frame };
-        return frame;
-    }
-    /** Connections of `process` in `topic` that messages reach. */
-    membersOn(topic, process) {
-        const t = this.#topics.get(topic);
-        if (t === undefined)
-            return [];
-        const out = [];
-        for (const m of t.members)
-            if (m.process === process && m.ghostUntil === undefined)
-                out.push(m.conn);
-        return out;
+        return this.#rooms.topicsFrame(this.options.maxListedTopics);
     }
     /** Every member (for comparing with a later state). */
     members() {
-        return [...this.#members.values()].map((m) => ({ conn: m.conn, topic: m.topic.name, username: m.username }));
-    }
-    /** Members of `process` (for re-registering them). */
-    membersOf(process) {
-        const set = this.#byProcess.get(process);
-        return set === undefined ? [] : [...set].map((m) => ({ conn: m.conn, topic: m.topic.name, username: m.username }));
+        return this.#rooms.all();
     }
     stats() {
         return {
-            topics: this.#topics.size,
+            topics: this.#rooms.topics.size,
             storedMessages: this.#store.count,
             messagesTotal: this.#messagesTotal,
-            members: this.#members.size,
-            processes: this.#lastSeen.size,
+            members: this.#rooms.members.size,
+            processes: this.#live.lastSeen.size,
         };
     }
     /** The log time of the last command applied. */
     get now() {
-        return this.#now;
+        return this.#live.now;
     }
     get lastId() {
         return this.#lastId;
@@ -117,119 +87,68 @@ export class ChatReplica {
     /** When something time-driven is next due (expiry, the end of a grace period). */
     nextDeadline() {
         let deadline = this.#store.nextExpiry();
-        const ghost = this.#ghosts.peek();
+        const ghost = this.#rooms.ghosts.peek();
         if (ghost?.ghostUntil !== undefined && (deadline === undefined || ghost.ghostUntil < deadline))
             deadline = ghost.ghostUntil;
         return deadline;
     }
     /** A digest of the shared state, to compare replicas in tests and logs. */
     digest() {
-        const parts = [String(this.#lastId)];
-        for (const t of this.#topics.values()) {
-            parts.push(t.name, t.members.map((m) => `${m.conn}=${m.username}${m.ghostUntil === undefined ? '' : '~'}`).join(','));
-            parts.push(t.history.framesAfter(0, this.#now).length + ':' + t.history.goneUpToId + ':' + t.history.createdAfterId);
-        }
-        return parts.join('|');
+        return `${this.#lastId}|${this.#rooms.digest(this.#live.now)}`;
     }
     /** Drops expired messages now (one process only: replicas in a cluster expire in log order). */
     expireMessages(now) {
-        this.#store.expire(Math.max(now, this.#now));
+        this.#store.expire(Math.max(now, this.#live.now));
     }
     /** The live process with the lowest id: the one that writes snapshots. */
     lowestLiveProcess() {
-        let lowest;
-        for (const process of this.#lastSeen.keys())
-            if (lowest === undefined || process < lowest)
-                lowest = process;
-        return lowest;
+        return this.#live.lowest();
+    }
+    /** Members of `topic` on `process` that messages reach (not in a grace period). */
+    reachableOn(topic, process) {
+        return this.#rooms.topics.get(topic)?.reachableOn(process) ?? 0;
     }
     /** Unexpired messages stored for `topic`. */
     storedIn(topic) {
-        return this.#topics.get(topic)?.history.messages.size ?? 0;
+        return this.#rooms.topics.get(topic)?.history.messages.size ?? 0;
     }
-    // ---- snapshot and restore -------------------------------------------------
-    /**
-     * The whole shared state as plain JSON-able data: a new process, or one
-     * whose place in the log was trimmed away, starts from it and applies the
-     * log from the entry it reflects. `restore(snapshot())` gives a replica
-     * whose future effects are the same.
-     */
     snapshot() {
-        this.#store.expire(this.#now);
-        return {
-            version: 1,
-            now: this.#now,
-            liveNow: this.#liveNow,
-            lastId: this.#lastId,
-            messagesTotal: this.#messagesTotal,
-            lastSeen: [...this.#lastSeen],
-            topics: [...this.#topics.values()].map((t) => ({
-                name: t.name,
-                createdAfterId: t.history.createdAfterId,
-                goneUpToId: t.history.goneUpToId,
-                members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
-                messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json]),
-            })),
-            tokens: this.#tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
-        };
+        return takeSnapshot({ membership: this.#rooms, store: this.#store, tokens: this.#tokens, liveness: this.#live, lastId: this.#lastId, messagesTotal: this.#messagesTotal });
     }
     static restore(snapshot, options = {}) {
         const replica = new ChatReplica(options);
-        replica.#now = snapshot.now;
-        replica.#liveNow = snapshot.liveNow;
-        replica.#lastId = snapshot.lastId;
-        replica.#messagesTotal = snapshot.messagesTotal;
-        for (const [process, seenAt] of snapshot.lastSeen)
-            replica.#lastSeen.set(process, seenAt);
-        for (const t of snapshot.topics) {
-            const topic = new Topic(t.name, t.createdAfterId);
-            topic.history.goneUpToId = t.goneUpToId;
-            replica.#topics.set(t.name, topic);
-            for (const [conn, username, requested, ghostUntil] of t.members) {
-                const member = replica.#addMember(conn, topic, username, requested);
-                if (ghostUntil !== null) {
-                    member.ghostUntil = ghostUntil;
-                    topic.ghosts++;
-                }
-            }
-            for (const [id, expiresAt, json] of t.messages)
-                replica.#store.restore(topic.history, id, json, expiresAt);
-        }
-        const ghosts = [...replica.#members.values()].filter((m) => m.ghostUntil !== undefined);
-        ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
-        for (const ghost of ghosts)
-            replica.#ghosts.push(ghost);
-        for (const [token, conn, topic, username, endedAt] of snapshot.tokens)
-            replica.#tokens.load({ token, conn, topic, username, endedAt: endedAt ?? undefined });
+        const counters = restoreSnapshot(snapshot, { membership: replica.#rooms, store: replica.#store, tokens: replica.#tokens, liveness: replica.#live });
+        replica.#lastId = counters.lastId;
+        replica.#messagesTotal = counters.messagesTotal;
         return replica;
     }
     // ---- apply ----------------------------------------------------------------
     apply(command, now) {
         const out = [];
         this.#advance(now, out);
-        now = this.#now;
+        now = this.#live.now;
         switch (command.t) {
             case 'tick':
-                this.#seen(command.p);
+                this.#live.seen(command.p);
                 break;
             case 'stop':
-                this.#lastSeen.delete(command.p);
+                this.#live.forget(command.p);
                 this.#dropProcess(command.p, 'process stopped', false, out);
                 break;
             case 'restore':
-                this.#seen(command.p);
+                this.#live.seen(command.p);
                 for (const member of command.members)
                     this.#restore(member, command.announce, out);
                 break;
             default: {
-                this.#seen(processOf(command.c));
+                this.#live.seen(processOf(command.c));
                 this.#applyConnCommand(command, now, out);
             }
         }
         return out;
     }
     #applyConnCommand(command, now, out) {
-        const member = this.#members.get(command.c);
+        const member = this.#rooms.members.get(command.c);
         switch (command.t) {
             case 'join':
                 // A join from a connection that is already a member (a retry that did get through) changes nothing.
@@ -283,14 +202,10 @@ export class ChatReplica {
     // ---- joining, resuming and leaving ------------------------------------------
     #join(conn, requested, topicName, token, resume, since, now, out) {
         const record = resume === undefined ? undefined : this.#tokens.find(resume, topicName, now);
-        let topic = this.#topics.get(topicName);
-        if (topic === undefined) {
-            topic = new Topic(topicName, this.#lastId);
-            this.#topics.set(topicName, topic);
-        }
+        const topic = this.#rooms.topic(topicName, this.#lastId);
         let member;
         let seamless = false;
-        const old = record === undefined ? undefined : this.#members.get(record.conn);
+        const old = record === undefined ? undefined : this.#rooms.members.get(record.conn);
         if (record !== undefined)
             this.#tokens.consume(record);
         if (old !== undefined && old.topic === topic) {
@@ -298,13 +213,13 @@ export class ChatReplica {
             // grace period): the new one takes its place, unseen by the others.
             seamless = true;
             if (old.ghostUntil === undefined)
-                out.push({ type: 'close', conn: old.conn, code: 4000, reason: 'replaced' });
+                out.push({ type: 'close', conn: old.conn, code: ChatCloseCode.REPLACED, reason: 'replaced' });
             out.push({ type: 'member', conn: old.conn, topic: undefined, username: old.username });
-            member = this.#replaceMember(old, conn);
+            member = this.#rooms.replace(old, conn);
         }
         else {
             const name = record !== undefined && topic.isFree(record.username) ? record.username : topic.freeName(requested);
-            member = this.#addMember(conn, topic, name, requested);
+            member = this.#rooms.add(conn, topic, name, requested);
         }
         const username = member.username;
         this.#tokens.issue(conn, topic.name, username, token);
@@ -331,18 +246,16 @@ export class ChatReplica {
         out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username });
         if (why === 'drop' && this.options.resumeGraceMs > 0) {
             // Kept for the grace period: listed, but nothing reaches it.
-            member.ghostUntil = now + this.options.resumeGraceMs;
-            member.topic.ghosts++;
-            this.#ghosts.push(member);
+            this.#rooms.startGrace(member, now + this.options.resumeGraceMs);
             return;
         }
-        this.#removeMember(member);
+        this.#rooms.remove(member);
         this.#announceLeave(member, detail, now, out);
     }
     #announceLeave(member, detail, now, out) {
         const topic = member.topic;
         if (topic.members.length === 0) {
-            this.#deleteTopic(topic);
+            this.#rooms.deleteTopic(topic);
         }
         else {
             out.push({ type: 'deliver', topic: topic.name, except: undefined, frame: leftFrame(member.username, topic.name, seconds(now)), leaver: member.conn });
@@ -350,87 +263,38 @@ export class ChatReplica {
         out.push({ type: 'event', event: 'leave', conn: member.conn, username: member.username, topic: topic.name, reason: detail });
     }
     #restore(restored, announce, out) {
-        const existing = this.#members.get(restored.c);
+        const existing = this.#rooms.members.get(restored.c);
         if (existing !== undefined && existing.topic.name === restored.topic)
             return;
         if (existing !== undefined)
-            this.#removeMember(existing);
-        let topic = this.#topics.get(restored.topic);
-        if (topic === undefined) {
-            topic = new Topic(restored.topic, this.#lastId);
-            this.#topics.set(restored.topic, topic);
-        }
+            this.#rooms.remove(existing);
+        const topic = this.#rooms.topic(restored.topic, this.#lastId);
         if (!topic.isFree(restored.name)) {
             // Someone got the name while this member's process was cut off.
             out.push({ type: 'member', conn: restored.c, topic: undefined, username: restored.name });
-            out.push({ type: 'close', conn: restored.c, code: 1012, reason: 'name taken while this server was cut off; join again' });
+            out.push({ type: 'close', conn: restored.c, code: ChatCloseCode.SERVICE_RESTART, reason: 'name taken while this server was cut off; join again' });
             if (topic.members.length === 0)
-                this.#deleteTopic(topic);
+                this.#rooms.deleteTopic(topic);
             return;
         }
-        const member = this.#addMember(restored.c, topic, restored.name, restored.name);
+        const member = this.#rooms.add(restored.c, topic, restored.name, restored.name);
         this.#tokens.issue(restored.c, topic.name, restored.name, restored.token);
         out.push({ type: 'member', conn: restored.c, topic: topic.name, username: restored.name });
         if (announce && topic.members.length > 1) {
-            out.push({ type: 'deliver', topic: topic.name, except: member.conn, frame: joinedFrame(member.username, topic.name, seconds(this.#now)) });
+            out.push({ type: 'deliver', topic: topic.name, except: member.conn, frame: joinedFrame(member.username, topic.name, seconds(this.#live.now)) });
         }
     }
-    #addMember(conn, topic, username, requested) {
-        const member = this.#newMember(conn, topic, username, requested);
-        topic.add(member);
-        return member;
-    }
-    /** A new connection in an old member's place: same name, same place in the list. */
-    #replaceMember(old, conn) {
-        const member = this.#newMember(conn, old.topic, old.username, old.requested);
-        old.topic.replace(old, member);
-        old.ghostUntil = undefined;
-        if (this.#members.get(old.conn) === old)
-            this.#members.delete(old.conn);
-        this.#byProcess.get(old.process)?.delete(old);
-        if (this.#byProcess.get(old.process)?.size === 0)
-            this.#byProcess.delete(old.process);
-        return member;
-    }
-    #newMember(conn, topic, username, requested) {
-        const process = processOf(conn);
-        const member = { conn, process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
-        this.#members.set(conn, member);
-        let set = this.#byProcess.get(process);
-        if (set === undefined)
-            this.#byProcess.set(process, (set = new Set()));
-        set.add(member);
-        this.#version++;
-        return member;
-    }
-    #removeMember(member) {
-        member.topic.remove(member);
-        if (this.#members.get(member.conn) === member)
-            this.#members.delete(member.conn);
-        const set = this.#byProcess.get(member.process);
-        set?.delete(member);
-        if (set?.size === 0)
-            this.#byProcess.delete(member.process);
-        member.ghostUntil = undefined;
-        this.#version++;
-    }
-    #deleteTopic(topic) {
-        if (this.#topics.get(topic.name) === topic)
-            this.#topics.delete(topic.name);
-        this.#store.dropTopic(topic.history);
-        this.#version++;
-    }
     #dropProcess(process, detail, evicted, out) {
-        const set = this.#byProcess.get(process);
-        if (set === undefined)
+        const members = this.#rooms.ofProcess(process);
+        if (members.length === 0)
             return;
-        out.push({ type: 'process_down', process, members: set.size });
-        // In connection order, not set order: a replica restored from a snapshot must do the same.
-        for (const member of [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0))) {
-            this.#tokens.end(member.conn, false, this.#now);
+        out.push({ type: 'process_down', process, members: members.length });
+        const now = this.#live.now;
+        for (const member of members) {
+            this.#tokens.end(member.conn, false, now);
             out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username, evicted });
-            this.#removeMember(member);
-            this.#announceLeave(member, detail, this.#now, out);
+            this.#rooms.remove(member);
+            this.#announceLeave(member, detail, now, out);
         }
     }
     // ---- messages ----------------------------------------------------------------
@@ -445,7 +309,7 @@ export class ChatReplica {
             topic: topic.name,
             except: member.conn,
             frame,
-            ack: { to: member.conn, id, ref, timestamp, othersByProcess: this.#othersByProcess(topic, member), acceptedAt: now },
+            ack: { to: member.conn, id, ref, timestamp, others: topic.reachable - 1, acceptedAt: now },
         });
         this.#store.store(topic.history, id, frame, now, ttlMs);
     }
@@ -472,15 +336,6 @@ export class ChatReplica {
         out.push({ type: 'send', to: recipient.conn, frame: dmFrame(id, member.username, recipient.username, target.text, timestamp) });
         out.push({ type: 'send', to: member.conn, frame: ackFrame(id, ref, timestamp, 1, recipient.username) });
     }
-    #othersByProcess(topic, sender) {
-        const counts = new Map();
-        for (const m of topic.members) {
-            if (m === sender || m.ghostUntil !== undefined)
-                continue;
-            counts.set(m.process, (counts.get(m.process) ?? 0) + 1);
-        }
-        return counts;
-    }
     /**
      * Ids come from the log time in microseconds, or the last id plus one if
      * that is higher: unique, increasing in log order, identical on every
@@ -494,35 +349,25 @@ export class ChatReplica {
     // ---- time ----------------------------------------------------------------------
     /** Moves log time forward and carries out whatever is due: expiry, ends of grace, dead processes. */
     #advance(now, out) {
-        if (now > this.#now) {
-            if (this.#now > 0)
-                this.#liveNow += Math.min(now - this.#now, this.options.maxLiveGapMs);
-            this.#now = now;
-        }
-        now = this.#now;
+        this.#live.advance(now);
+        now = this.#live.now;
         this.#store.expire(now);
         this.#tokens.sweep(now);
-        for (let ghost = this.#ghosts.peek(); ghost !== undefined; ghost = this.#ghosts.peek()) {
-            if (ghost.ghostUntil !== undefined && ghost.ghostUntil > now && this.#members.get(ghost.conn) === ghost)
+        const { ghosts, members } = this.#rooms;
+        for (let ghost = ghosts.peek(); ghost !== undefined; ghost = ghosts.peek()) {
+            if (ghost.ghostUntil !== undefined && ghost.ghostUntil > now && members.get(ghost.conn) === ghost)
                 break;
-            this.#ghosts.shift();
-            if (ghost.ghostUntil === undefined || this.#members.get(ghost.conn) !== ghost)
+            ghosts.shift();
+            if (ghost.ghostUntil === undefined || members.get(ghost.conn) !== ghost)
                 continue; // resumed or gone
-            this.#removeMember(ghost);
+            this.#rooms.remove(ghost);
             this.#announceLeave(ghost, 'drop', now, out);
         }
         const deadAfter = this.options.processDeadAfterMs;
         if (deadAfter > 0) {
-            for (const [process, seenAt] of this.#lastSeen) {
-                if (this.#liveNow - seenAt <= deadAfter)
-                    continue;
-                this.#lastSeen.delete(process);
+            for (const process of this.#live.takeDead(deadAfter))
                 this.#dropProcess(process, 'process unreachable', true, out);
-            }
         }
-    }
-    #seen(process) {
-        this.#lastSeen.set(process, this.#liveNow);
     }
 }
 function errorEffect(to, code, message) {

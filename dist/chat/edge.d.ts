@@ -6,7 +6,7 @@
  * node to carry out (a command for the log, a local read, a local reply).
  */
 import type { Command } from './commands.ts';
-import type { Ref } from './wire.ts';
+import { type Ref } from './wire.ts';
 export interface EdgeOptions {
     messageTtlMs: number;
     maxMessageLength: number;

@@ -1,5 +1,6 @@
 import { errorFrame, helpFrame } from "./frames.js";
 import { checkMessageText, isValidRef, normalizeTopic, normalizeUsername, parseClientFrame } from "./validate.js";
+import { ChatCloseCode } from "./wire.js";
 export const DEFAULT_EDGE_OPTIONS = Object.freeze({
     messageTtlMs: 30_000,
     maxMessageLength: 2000,
@@ -13,6 +14,8 @@ export const DEFAULT_EDGE_OPTIONS = Object.freeze({
 const RATE_LIMIT_QUIET_MS = 1000;
 /** At most one `rate_limited` error per connection per this many ms. */
 const RATE_LIMIT_ERROR_INTERVAL_MS = 1000;
+/** Longer `resume` strings cannot be tokens (ours are 32 characters); they are not copied into the log. */
+const MAX_TOKEN_LENGTH = 256;
 /** Largest `since` a join may carry (the contract: up to 2^53 - 1). */
 const MAX_SINCE = Number.MAX_SAFE_INTEGER;
 const COMMANDS_BEFORE_JOIN = new Set(['list', 'help', 'quit']);
@@ -160,11 +163,13 @@ export class ChatEdge {
         }
         const command = { t: 'join', name: username.name, topic: topic.name };
         if (frame.resume !== undefined) {
-            if (typeof frame.resume !== 'string' || frame.resume.length > 256) {
+            if (typeof frame.resume !== 'string') {
                 out.push(error('invalid_join', 'resume must be the resumeToken string of an earlier welcome'));
                 return;
             }
-            command.resume = frame.resume;
+            // A string no token can be (tokens are 32 characters) is an unknown token: a normal join,
+            // with `resumed: false`; only its first characters go into the log.
+            command.resume = frame.resume.length > MAX_TOKEN_LENGTH ? '' : frame.resume;
         }
         if (frame.since !== undefined) {
             const since = frame.since;
@@ -257,7 +262,7 @@ export class ChatEdge {
         c.lastDropAt = now;
         out.push({ kind: 'rate_limited', firstOfRun });
         if (now - c.limitedSince >= this.options.rateLimitCloseAfterMs) {
-            out.push({ kind: 'close', code: 1008, reason: 'rate limit', detail: 'rate_limit' });
+            out.push({ kind: 'close', code: ChatCloseCode.POLICY, reason: 'rate limit', detail: 'rate_limit' });
             return false;
         }
         if (c.lastRateErrorAt === undefined || now - c.lastRateErrorAt >= RATE_LIMIT_ERROR_INTERVAL_MS) {

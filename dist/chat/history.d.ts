@@ -11,12 +11,14 @@ export interface HistoryLimits {
     messageTtlMs: number;
     /** Messages per topic; older ones are dropped first. */
     maxMessages: number;
-    /** Bytes (UTF-16 units of the stored frames, a cheap upper-bound proxy) per topic. */
+    /** Bytes of stored frames (UTF-8, as they go on the wire uncompressed) per topic. */
     maxBytes: number;
 }
 interface StoredMessage {
     readonly id: number;
     readonly expiresAt: number;
+    /** UTF-8 size of the frame, counted against the topic's byte budget. */
+    readonly bytes: number;
     /** The serialised `message` frame; '' once gone. */
     json: string;
     /** Expired, dropped, or its topic was deleted: skip when popped from the global queue. */

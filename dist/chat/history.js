@@ -53,14 +53,15 @@ export class MessageStore {
     store(history, id, frame, now, ttlMs = this.#limits.messageTtlMs) {
         const { maxMessages, maxBytes } = this.#limits;
         const messageTtlMs = ttlMs;
-        if (messageTtlMs <= 0 || maxMessages < 1 || frame.length > maxBytes) {
+        const bytes = Buffer.byteLength(frame);
+        if (messageTtlMs <= 0 || maxMessages < 1 || bytes > maxBytes) {
             history.goneUpToId = Math.max(history.goneUpToId, id);
             return;
         }
-        const record = { id, expiresAt: now + ttlMs, json: frame, dead: false, history };
+        const record = { id, expiresAt: now + ttlMs, bytes, json: frame, dead: false, history };
         this.#all.push(record);
         history.messages.push(record);
-        history.bytes += frame.length;
+        history.bytes += bytes;
         this.#count++;
         while (history.messages.size > maxMessages || history.bytes > maxBytes) {
             const dropped = history.messages.shift();
@@ -71,10 +72,10 @@ export class MessageStore {
     }
     /** Puts back a message from a snapshot (in id order, bounds already applied). */
     restore(history, id, frame, expiresAt) {
-        const record = { id, expiresAt, json: frame, dead: false, history };
+        const record = { id, expiresAt, bytes: Buffer.byteLength(frame), json: frame, dead: false, history };
         this.#all.push(record);
         history.messages.push(record);
-        history.bytes += frame.length;
+        history.bytes += record.bytes;
         this.#count++;
     }
     /** Removes every message whose time is up. */
@@ -97,7 +98,7 @@ export class MessageStore {
     }
     #bury(message) {
         const history = message.history;
-        history.bytes -= message.json.length;
+        history.bytes -= message.bytes;
         if (message.id > history.goneUpToId)
             history.goneUpToId = message.id;
         message.dead = true;

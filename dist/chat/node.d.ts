@@ -1,71 +1,8 @@
 import { type Command, type LeaveWhy } from './commands.ts';
-import { ChatReplica, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
-import { ChatEdge, type EdgeOptions } from './edge.ts';
-import type { Ref } from './wire.ts';
-export type ConnId = number;
-export type LocalEffect = {
-    type: 'send';
-    to: ConnId;
-    frame: string;
-}
-/**
- * One frame for many connections (skipping `except`). `to` is this
- * process's live list for the topic: use it before the next call. With
- * `ack`, the sender then gets an ack counting `remote` plus the
- * connections the frame was really queued to.
- */
- | {
-    type: 'broadcast';
-    to: readonly ConnId[];
-    except: ConnId | undefined;
-    frame: string;
-    ack?: LocalAck;
-} | {
-    type: 'close';
-    conn: ConnId;
-    code: number;
-    reason: string;
-} | {
-    type: 'event';
-    event: string;
-    conn?: ConnId;
-    username?: string;
-    topic?: string;
-    reason?: string;
-    count?: number;
-};
-export interface LocalAck {
-    to: ConnId;
-    id: number;
-    ref: Ref | undefined;
-    timestamp: number;
-    /** Recipients on other processes. */
-    remote: number;
-    /** Log time (ms) when the message was accepted. */
-    acceptedAt: number;
-}
-/** The ordered log of commands (see lib/log/). */
-export interface CommandLog {
-    /** True for the in-memory log of a single process: it applies at once and needs explicit ticks. */
-    readonly local: boolean;
-    /** Whether appends can succeed right now. */
-    readonly available: boolean;
-    /**
-     * Appends a command. The log later hands it, with its log time, to the
-     * subscriber (the in-memory log does so before returning). `onFailed` is
-     * called if the command was not appended (it may still have been, after a
-     * stall: at most once).
-     */
-    append(command: Command, onFailed: () => void): void;
-}
-export interface NodeOptions {
-    /** This process's id in the cluster: letters and digits, no dot. */
-    processId: string;
-    replica?: Partial<ReplicaOptions>;
-    edge?: Partial<EdgeOptions>;
-    /** The resume-token source (at least 128 random bits). */
-    randomToken?: () => string;
-}
+import { ChatReplica, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
+import { ChatEdge } from './edge.ts';
+import type { CommandLog, ConnId, LocalEffect, NodeOptions } from './local-effects.ts';
+export type { CommandLog, ConnId, LocalAck, LocalEffect, NodeOptions } from './local-effects.ts';
 export declare class ChatNode {
     #private;
     readonly processId: string;
@@ -74,6 +11,8 @@ export declare class ChatNode {
     onEffects: (effects: LocalEffect[]) => void;
     constructor(options: NodeOptions, log: CommandLog);
     get replica(): ChatReplica;
+    /** Connection records still held (open ones, and gone ones with commands in flight). */
+    trackedConnections: () => number;
     /** True in a cluster: figures are then this process's own view. */
     get clustered(): boolean;
     /** Unexpired messages of the topics this process's users are in. */

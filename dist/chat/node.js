@@ -15,14 +15,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { processOf } from "./commands.js";
-import { ChatReplica } from "./core.js";
+import { ChatReplica, seconds } from "./core.js";
 import { ChatEdge, toCommand } from "./edge.js";
-import { ackFrame, errorFrame, leftFrame } from "./frames.js";
-import { seconds } from "./core.js";
-/** Log time after a reset before unregistered members are announced as gone. */
-const RECONCILE_AFTER_MS = 3000;
-/** Idle scans run at most this often (each scan walks every connection). */
-const IDLE_SCAN_GRANULARITY_MS = 1000;
+import { errorFrame, leftFrame } from "./frames.js";
+import { ConnDeadlines } from "./deadlines.js";
+import { LocalFanout } from "./fanout.js";
+import { OutageBook } from "./outage.js";
+import { ChatCloseCode } from "./wire.js";
+import { EffectRouter } from "./router.js";
 export class ChatNode {
     processId;
     edge;
@@ -33,25 +33,14 @@ export class ChatNode {
     #conns = new Map();
     #byKey = new Map();
     /** This process's connections per topic, in join order: the fan-out lists. */
-    #localByTopic = new Map();
-    /** Lobby connections' join deadlines, in insertion (= deadline) order. */
-    #joinDeadlines = new Map();
-    #idleCheckAt;
-    /** Leaves announced to local users while the log was away: not announced twice. */
-    #announcedLocally = new Set();
-    /** Leaves that could not be appended, to append once the log is back. */
-    #unsentLeaves = [];
+    #fanout = new LocalFanout();
+    #deadlines;
+    #outage = new OutageBook();
     #restoreNeeded = false;
-    /** Numbers of this process's writes that were reported `unavailable`. */
-    #refused = new Set();
-    #writes = 0;
+    #router;
     /** While applying a refused write: its sender gets no ack. */
     #noAckFor;
-    /** After the log lost its data: who to announce as gone once the others have registered again. */
-    #reconcile;
     #out;
-    /** Fan-out lists handed out in effects of the current call: copied before they change. */
-    #handedOut = new Set();
     /** Where effects of commands applied outside a call go. */
     onEffects = () => { };
     constructor(options, log) {
@@ -59,12 +48,32 @@ export class ChatNode {
         this.#replicaOptions = options.replica ?? {};
         this.#replica = new ChatReplica(this.#replicaOptions);
         this.edge = new ChatEdge(options.edge ?? {});
+        this.#deadlines = new ConnDeadlines(this.edge.options.idleTimeoutMs);
+        const node = this;
+        this.#router = new EffectRouter({
+            processId: this.processId,
+            record: (key) => this.#byKey.get(key),
+            isOpen: (id) => this.#conns.has(id),
+            reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
+            fanout: this.#fanout,
+            outage: this.#outage,
+            deadlines: this.#deadlines,
+            get restoreNeeded() {
+                return node.#restoreNeeded;
+            },
+            set restoreNeeded(value) {
+                node.#restoreNeeded = value;
+            },
+            emit: (effect) => this.#emit(effect),
+        });
         this.#log = log;
         this.#randomToken = options.randomToken ?? (() => randomBytes(24).toString('base64url'));
     }
     get replica() {
         return this.#replica;
     }
+    /** Connection records still held (open ones, and gone ones with commands in flight). */
+    trackedConnections = () => this.#byKey.size;
     /** True in a cluster: figures are then this process's own view. */
     get clustered() {
         return !this.#log.local;
@@ -72,7 +81,7 @@ export class ChatNode {
     /** Unexpired messages of the topics this process's users are in. */
     localStoredMessages() {
         let count = 0;
-        for (const topic of this.#localByTopic.keys())
+        for (const topic of this.#fanout.topics())
             count += this.#replica.storedIn(topic);
         return count;
     }
@@ -84,14 +93,11 @@ export class ChatNode {
     load(snapshot) {
         return this.#call(() => {
             this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
-            this.#localByTopic.clear();
+            this.#fanout.clear();
             for (const c of this.#conns.values()) {
                 const member = this.#replica.memberOf(c.key);
                 if (member !== undefined && member.topic === c.topic) {
-                    let list = this.#localByTopic.get(member.topic);
-                    if (list === undefined)
-                        this.#localByTopic.set(member.topic, (list = []));
-                    list.push(c.id);
+                    this.#fanout.add(member.topic, c.id);
                 }
                 else if (c.topic !== undefined) {
                     this.#restoreNeeded = true;
@@ -113,7 +119,6 @@ export class ChatNode {
                 topic: undefined,
                 username: '',
                 token: '',
-                pendingToken: undefined,
                 joinInFlight: false,
                 inFlight: 0,
                 waiting: [],
@@ -133,7 +138,7 @@ export class ChatNode {
             for (const intent of this.edge.receiveText(c.edge, text, joined, now))
                 this.#carryOut(c, intent, now);
             if (c.topic !== undefined)
-                this.#scheduleIdleCheck(now);
+                this.#deadlines.noteActivity(now);
         });
     }
     receiveBinary(id, now) {
@@ -158,18 +163,16 @@ export class ChatNode {
             this.#forget(c);
             if (c.topic !== undefined || c.joinInFlight)
                 this.#appendLeave(c, why, detail);
+            this.#release(c);
         });
     }
     /** Timers: join and idle timeouts, and (one process) the replica's expiry and grace deadlines. */
     tick(now) {
         return this.#call(() => {
-            for (const [id, deadline] of this.#joinDeadlines) {
-                if (deadline > now)
-                    break;
-                this.#joinDeadlines.delete(id);
+            for (const id of this.#deadlines.takeJoinDue(now)) {
                 const c = this.#conns.get(id);
                 if (c !== undefined && c.topic === undefined && !c.joinInFlight)
-                    this.#closeByServer(c, 1008, 'join timeout');
+                    this.#closeByServer(c, ChatCloseCode.POLICY, 'join timeout');
             }
             this.#closeIdle(now);
             const due = this.#replica.nextDeadline();
@@ -178,22 +181,16 @@ export class ChatNode {
         });
     }
     nextDeadline() {
-        let deadline = this.#log.local ? this.#replica.nextDeadline() : undefined;
-        for (const joinDeadline of this.#joinDeadlines.values()) {
-            if (deadline === undefined || joinDeadline < deadline)
-                deadline = joinDeadline;
-            break; // the first is the earliest
-        }
-        if (this.#idleCheckAt !== undefined && (deadline === undefined || this.#idleCheckAt < deadline))
-            deadline = this.#idleCheckAt;
-        return deadline;
+        const replica = this.#log.local ? this.#replica.nextDeadline() : undefined;
+        const own = this.#deadlines.next();
+        return replica === undefined ? own : own === undefined ? replica : Math.min(replica, own);
     }
     /** Connections, and the replica's figures (in a cluster: this process's own view of topics and messages). */
     stats(now) {
         // One process: a message past its time is gone even if its timer has not fired yet.
         if (now !== undefined && this.#log.local)
             this.#replica.expireMessages(now);
-        return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#localByTopic.size };
+        return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#fanout.size };
     }
     // ---- calls from the log ---------------------------------------------------------
     /** Applies one command from the log, with its log time. */
@@ -202,23 +199,23 @@ export class ChatNode {
             const own = 'c' in command ? this.#byKey.get(command.c) : undefined;
             if (own !== undefined && own.inFlight > 0)
                 own.inFlight--;
-            if (own !== undefined && (command.t === 'join' || command.t === 'move')) {
+            if (own !== undefined && (command.t === 'join' || command.t === 'move'))
                 own.joinInFlight = false;
-                if (own.pendingToken === command.token)
-                    own.pendingToken = undefined;
-            }
-            this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && command.n !== undefined && this.#refused.delete(command.n) ? own.key : undefined;
+            this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && this.#outage.wasRefused(command) ? own.key : undefined;
             for (const effect of this.#replica.apply(command, now))
-                this.#localize(effect, command);
+                this.#router.route(effect, command, this.#noAckFor);
             this.#noAckFor = undefined;
             if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined)
                 own.token = command.token;
-            if (own !== undefined)
+            if (own !== undefined) {
                 this.#flushWaiting(own);
+                this.#release(own);
+            }
             if (this.#restoreNeeded && this.#log.available)
                 this.#restore(true);
-            if (this.#reconcile !== undefined)
-                this.#announceUnrestored(now);
+            const unrestored = this.#outage.reconcileDue(now);
+            if (unrestored !== undefined)
+                this.#announceUnrestored(unrestored, now);
         });
     }
     /**
@@ -228,21 +225,16 @@ export class ChatNode {
     reset() {
         return this.#call(() => {
             // Members of other processes as we knew them: those nobody registers again left meanwhile.
-            const previous = this.#replica.members().filter((m) => processOf(m.conn) !== this.processId);
-            this.#reconcile = { previous, after: undefined };
+            this.#outage.reset(this.#replica.members().filter((m) => processOf(m.conn) !== this.processId));
             this.#replica = new ChatReplica(this.#replicaOptions);
-            this.#localByTopic.clear();
-            this.#unsentLeaves = [];
-            this.#announcedLocally.clear();
+            this.#fanout.clear();
             this.#restore(false);
         });
     }
     /** The log is back: send what could not be sent, and re-register if needed. */
     resume() {
         return this.#call(() => {
-            const leaves = this.#unsentLeaves;
-            this.#unsentLeaves = [];
-            for (const command of leaves)
+            for (const command of this.#outage.takeUnsent())
                 this.#append(undefined, command);
             if (this.#restoreNeeded)
                 this.#restore(true);
@@ -265,9 +257,10 @@ export class ChatNode {
             case 'quit':
                 if (c.topic !== undefined || c.joinInFlight)
                     this.#appendLeave(c, 'quit', 'quit');
-                this.#emit({ type: 'close', conn: c.id, code: 1000, reason: 'quit' });
+                this.#emit({ type: 'close', conn: c.id, code: ChatCloseCode.NORMAL, reason: 'quit' });
                 c.closing = true;
                 this.#forget(c);
+                this.#release(c);
                 return;
             case 'close':
                 this.#closeByServer(c, intent.code, intent.reason, intent.detail);
@@ -280,9 +273,8 @@ export class ChatNode {
                 let token = '';
                 if (command.t === 'join' || command.t === 'move') {
                     token = this.#randomToken();
-                    c.pendingToken = token;
                     c.joinInFlight = true;
-                    this.#joinDeadlines.delete(c.id);
+                    this.#deadlines.cancelJoin(c.id);
                 }
                 if (command.t === 'leave' && c.topic === undefined && !c.joinInFlight) {
                     this.#reply(c, { kind: 'reply', frame: errorFrame('not_joined', '/leave needs a topic: join one first') });
@@ -299,23 +291,26 @@ export class ChatNode {
         if (c !== undefined)
             c.inFlight++;
         if (command.t === 'say' || command.t === 'dm')
-            command.n = ++this.#writes;
+            this.#outage.number(command);
         this.#log.append(command, () => this.#failed(c, command));
     }
     /** The log refused a command (Redis unavailable): say so, in order, and undo the bookkeeping. */
     #failed(c, command) {
         // Told `unavailable`, the client must never see an ack for it (it may still arrive, at most once).
-        if ((command.t === 'say' || command.t === 'dm') && command.n !== undefined)
-            this.#refused.add(command.n);
+        if (command.t === 'say' || command.t === 'dm')
+            this.#outage.refused(command);
         const run = () => {
-            if (command.t === 'leave' && c !== undefined)
-                this.#leaveLocally(c, command);
-            if (c === undefined || !this.#conns.has(c.id))
+            if (c === undefined)
                 return;
+            if (command.t === 'leave')
+                this.#leaveLocally(c, command);
             c.inFlight = Math.max(0, c.inFlight - 1);
+            if (!this.#conns.has(c.id)) {
+                this.#release(c);
+                return;
+            }
             if (command.t === 'join' || command.t === 'move') {
                 c.joinInFlight = false;
-                c.pendingToken = undefined;
                 // The join timeout runs again from the refused join (the frame's time, not the log's).
                 if (c.topic === undefined)
                     this.#startJoinTimeout(c, c.edge.lastActivity);
@@ -337,39 +332,29 @@ export class ChatNode {
     #leaveLocally(c, command) {
         const topic = c.topic;
         if (topic !== undefined) {
-            this.#dropLocal(c.id, topic);
-            this.#announcedLocally.add(c.key);
-            const to = this.#localByTopic.get(topic);
-            if (to !== undefined && to.length > 0) {
-                this.#handedOut.add(to);
+            this.#fanout.drop(topic, c.id);
+            const to = this.#fanout.handOut(topic);
+            if (to.length > 0)
                 this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
-            }
             if (command.why === 'leave' && this.#conns.has(c.id)) {
                 this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
             }
             c.topic = undefined;
         }
-        this.#unsentLeaves.push(command);
+        this.#outage.leftLocally(c.key, command);
     }
     /**
      * Some log time after a reset (every live process has registered its
      * members again by then), members of other processes that nobody
      * registered left during the outage: tell this process's users.
      */
-    #announceUnrestored(now) {
-        const reconcile = this.#reconcile;
-        if (reconcile.after === undefined)
-            reconcile.after = now + RECONCILE_AFTER_MS;
-        if (now < reconcile.after)
-            return;
-        this.#reconcile = undefined;
-        for (const gone of reconcile.previous) {
+    #announceUnrestored(previous, now) {
+        for (const gone of previous) {
             if (this.#replica.memberOf(gone.conn) !== undefined)
                 continue;
-            const to = this.#localByTopic.get(gone.topic);
-            if (to === undefined || to.length === 0)
+            const to = this.#fanout.handOut(gone.topic);
+            if (to.length === 0)
                 continue;
-            this.#handedOut.add(to);
             this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(gone.username, gone.topic, seconds(now)) });
         }
     }
@@ -398,107 +383,6 @@ export class ChatNode {
             frame = this.#replica.usersFrame(c.key) ?? errorFrame('not_joined', '/who needs a topic: join one first');
         this.#emit({ type: 'send', to: c.id, frame });
     }
-    // ---- effects of the replica ----------------------------------------------------
-    #localize(effect, command) {
-        switch (effect.type) {
-            case 'send': {
-                if (effect.to === this.#noAckFor && effect.frame.startsWith('{"type":"ack"'))
-                    return;
-                const c = this.#byKey.get(effect.to);
-                if (c !== undefined && this.#conns.has(c.id))
-                    this.#emit({ type: 'send', to: c.id, frame: effect.frame });
-                return;
-            }
-            case 'deliver': {
-                if (effect.leaver !== undefined && this.#skipLeave(effect.leaver))
-                    return;
-                const to = this.#localByTopic.get(effect.topic) ?? [];
-                const sender = effect.except === undefined ? undefined : this.#byKey.get(effect.except);
-                const except = sender?.id;
-                let ack;
-                if (effect.ack !== undefined && sender !== undefined && this.#conns.has(sender.id) && sender.key !== this.#noAckFor) {
-                    let remote = 0;
-                    for (const [process, count] of effect.ack.othersByProcess)
-                        if (process !== this.processId)
-                            remote += count;
-                    ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };
-                }
-                const reaches = to.length > (except !== undefined && to.includes(except) ? 1 : 0);
-                if (!reaches) {
-                    // Nobody here to write to: the ack alone, counting the other processes.
-                    if (ack !== undefined)
-                        this.#emit({ type: 'send', to: ack.to, frame: ackFrame(ack.id, ack.ref, ack.timestamp, ack.remote) });
-                    return;
-                }
-                this.#handedOut.add(to);
-                const broadcast = { type: 'broadcast', to, except, frame: effect.frame };
-                if (ack !== undefined)
-                    broadcast.ack = ack;
-                this.#emit(broadcast);
-                return;
-            }
-            case 'close': {
-                const c = this.#byKey.get(effect.conn);
-                if (c === undefined || !this.#conns.has(c.id))
-                    return;
-                c.topic = undefined;
-                c.closing = true;
-                this.#emit({ type: 'close', conn: c.id, code: effect.code, reason: effect.reason });
-                return;
-            }
-            case 'member':
-                this.#memberChanged(effect, command);
-                return;
-            case 'event': {
-                const c = this.#byKey.get(effect.conn);
-                if (c === undefined)
-                    return;
-                const event = { type: 'event', event: effect.event, conn: c.id, username: effect.username, topic: effect.topic };
-                if (effect.reason !== undefined)
-                    event.reason = effect.reason;
-                this.#emit(event);
-                return;
-            }
-            case 'process_down':
-                this.#emit({ type: 'event', event: 'process_down', reason: effect.process, count: effect.members });
-                return;
-        }
-    }
-    #memberChanged(effect, command) {
-        const c = this.#byKey.get(effect.conn);
-        if (c === undefined)
-            return;
-        if (effect.evicted) {
-            // The cluster took this process for dead; its connections are still here.
-            if (this.#conns.has(c.id))
-                this.#restoreNeeded = true;
-            if (c.topic !== undefined)
-                this.#dropLocal(c.id, c.topic);
-            return;
-        }
-        if (c.topic !== undefined)
-            this.#dropLocal(c.id, c.topic);
-        c.topic = effect.topic;
-        c.username = effect.username;
-        if (effect.topic === undefined)
-            return;
-        if (!this.#conns.has(c.id))
-            return;
-        if (command.t === 'restore')
-            c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
-        let list = this.#ownList(effect.topic);
-        if (list === undefined)
-            this.#localByTopic.set(effect.topic, (list = []));
-        list.push(c.id);
-        this.#joinDeadlines.delete(c.id);
-    }
-    /** True when a `left` is about a local connection that did not really leave, or was announced already. */
-    #skipLeave(leaver) {
-        if (this.#announcedLocally.delete(leaver))
-            return true;
-        const c = this.#byKey.get(leaver);
-        return c !== undefined && this.#conns.has(c.id) && c.topic !== undefined && this.#restoreNeeded;
-    }
     #restore(announce) {
         this.#restoreNeeded = false;
         const members = [];
@@ -515,68 +399,38 @@ export class ChatNode {
             this.#appendLeave(c, 'server', detail);
         c.closing = true;
         this.#forget(c);
+        this.#release(c);
         this.#emit({ type: 'close', conn: c.id, code, reason });
     }
     /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
     #forget(c) {
         this.#conns.delete(c.id);
-        this.#joinDeadlines.delete(c.id);
+        this.#deadlines.cancelJoin(c.id);
         if (c.topic !== undefined)
-            this.#dropLocal(c.id, c.topic);
-        // Keep the key until the leave is applied, so its effects still find the connection's record.
+            this.#fanout.drop(c.topic, c.id);
     }
-    /** The fan-out list of `topic`, safe to change (a copy if an effect of this call holds it). */
-    #ownList(topic) {
-        let list = this.#localByTopic.get(topic);
-        if (list !== undefined && this.#handedOut.has(list)) {
-            list = list.slice();
-            this.#localByTopic.set(topic, list);
-        }
-        return list;
-    }
-    #dropLocal(id, topic) {
-        const list = this.#ownList(topic);
-        if (list === undefined)
-            return;
-        const index = list.indexOf(id);
-        if (index >= 0)
-            list.splice(index, 1);
-        if (list.length === 0)
-            this.#localByTopic.delete(topic);
+    /** A gone connection's record stays findable by key until the last of its commands is applied. */
+    #release(c) {
+        if (!this.#conns.has(c.id) && c.inFlight === 0)
+            this.#byKey.delete(c.key);
     }
     #startJoinTimeout(c, now) {
-        const deadline = this.edge.joinDeadline(now);
-        if (deadline === undefined)
-            return;
-        // Delete first so re-insertion moves it to the end (deadline order).
-        this.#joinDeadlines.delete(c.id);
-        this.#joinDeadlines.set(c.id, deadline);
-    }
-    #scheduleIdleCheck(now) {
-        const timeout = this.edge.options.idleTimeoutMs;
-        if (timeout <= 0)
-            return;
-        const at = now + timeout;
-        if (this.#idleCheckAt === undefined || at < this.#idleCheckAt)
-            this.#idleCheckAt = at;
+        this.#deadlines.startJoin(c.id, this.edge.joinDeadline(now));
     }
     #closeIdle(now) {
-        const timeout = this.edge.options.idleTimeoutMs;
-        if (timeout <= 0 || this.#idleCheckAt === undefined || now < this.#idleCheckAt)
+        if (!this.#deadlines.idleScanDue(now))
             return;
-        let earliest = Infinity;
+        let earliest;
         for (const c of [...this.#conns.values()]) {
             if (c.topic === undefined)
                 continue;
             const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
             if (deadline <= now)
-                this.#closeByServer(c, 1000, 'idle');
-            else if (deadline < earliest)
+                this.#closeByServer(c, ChatCloseCode.NORMAL, 'idle');
+            else if (earliest === undefined || deadline < earliest)
                 earliest = deadline;
         }
-        // Not earlier than the granularity, so a stream of staggered deadlines
-        // cannot make every tick walk every connection.
-        this.#idleCheckAt = earliest === Infinity ? undefined : Math.max(earliest, now + Math.min(IDLE_SCAN_GRANULARITY_MS, timeout));
+        this.#deadlines.scanned(now, earliest);
     }
     // ---- output ------------------------------------------------------------------------
     #emit(effect) {
@@ -598,7 +452,7 @@ export class ChatNode {
         }
         finally {
             this.#out = undefined;
-            this.#handedOut.clear();
+            this.#fanout.endCall();
         }
         return out;
     }

@@ -18,6 +18,7 @@ export interface Member {
     ghostUntil: number | undefined;
 }
 export declare class Topic {
+    #private;
     readonly name: string;
     readonly nameJson: string;
     /** In join order (what `welcome.users` and `/who` show). */
@@ -35,6 +36,10 @@ export declare class Topic {
     /** Puts `next` where `old` was (same place in the list, same name). */
     replace(old: Member, next: Member): void;
     remove(member: Member): void;
+    /** A member's connection dropped: it stays listed but is no longer reached. */
+    markGhost(member: Member, until: number): void;
+    /** Reachable members on one process. */
+    reachableOn(process: string): number;
     isFree(name: string): boolean;
     /** The requested name if free, else `name#k` with the lowest free k >= 2. */
     freeName(requested: string): string;

@@ -14,6 +14,8 @@ export class Topic {
     history;
     /** Members in the grace period: listed, but nothing is delivered to them. */
     ghosts = 0;
+    /** Reachable members (not in the grace period) per process: what an ack counts, without a walk. */
+    #reachableOn = new Map();
     constructor(name, lastIssuedId) {
         this.name = name;
         this.nameJson = JSON.stringify(name);
@@ -29,6 +31,7 @@ export class Topic {
     add(member) {
         this.members.push(member);
         this.byKey.set(nameKey(member.username), member);
+        this.#count(member.process, 1);
     }
     /** Puts `next` where `old` was (same place in the list, same name). */
     replace(old, next) {
@@ -39,7 +42,10 @@ export class Topic {
             this.members.push(next);
         if (old.ghostUntil !== undefined)
             this.ghosts--;
+        else
+            this.#count(old.process, -1);
         this.byKey.set(nameKey(next.username), next);
+        this.#count(next.process, 1);
     }
     remove(member) {
         const index = this.members.indexOf(member);
@@ -49,6 +55,25 @@ export class Topic {
             this.byKey.delete(nameKey(member.username));
         if (member.ghostUntil !== undefined)
             this.ghosts--;
+        else
+            this.#count(member.process, -1);
+    }
+    /** A member's connection dropped: it stays listed but is no longer reached. */
+    markGhost(member, until) {
+        member.ghostUntil = until;
+        this.ghosts++;
+        this.#count(member.process, -1);
+    }
+    /** Reachable members on one process. */
+    reachableOn(process) {
+        return this.#reachableOn.get(process) ?? 0;
+    }
+    #count(process, delta) {
+        const next = (this.#reachableOn.get(process) ?? 0) + delta;
+        if (next > 0)
+            this.#reachableOn.set(process, next);
+        else
+            this.#reachableOn.delete(process);
     }
     isFree(name) {
         return !this.byKey.has(nameKey(name));

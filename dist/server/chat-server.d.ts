@@ -45,6 +45,8 @@ export interface MountOptions extends Partial<ServerOptions> {
  * Serves the chat WebSocket on an existing `http` or `https` server at
  * `path`; the application keeps its own routes (the page, /healthz and
  * /metrics are the standalone server's business). Options are the
- * server's, with its defaults.
+ * server's, with its defaults, the Origin check and `trustProxy` included.
+ * Upgrades at other paths are left to the application's own `upgrade`
+ * listeners, and refused with 404 only when it has none.
  */
 export declare function mountChat(server: HttpServer | HttpsServer, mount?: MountOptions): MountedChat;

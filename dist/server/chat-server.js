@@ -8,6 +8,8 @@ import { createHttpFront } from "./http-front.js";
 import { createLogger } from "./logger.js";
 import { defaultServerOptions } from "./options.js";
 import { COMPRESS_THRESHOLD } from "./chat-service.js";
+import { originPolicy } from "./origin.js";
+import { clientAddressFrom, trustedProxies } from "./proxy.js";
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 export function createChatServer(options, logger, webRoot = WEB_ROOT) {
     let service;
@@ -38,15 +40,32 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
  * Serves the chat WebSocket on an existing `http` or `https` server at
  * `path`; the application keeps its own routes (the page, /healthz and
  * /metrics are the standalone server's business). Options are the
- * server's, with its defaults.
+ * server's, with its defaults, the Origin check and `trustProxy` included.
+ * Upgrades at other paths are left to the application's own `upgrade`
+ * listeners, and refused with 404 only when it has none.
  */
 export function mountChat(server, mount = {}) {
     const { path = '/ws', logger = createLogger('warn'), ...overrides } = mount;
     const options = defaultServerOptions(overrides);
-    const allowOrigin = options.allowedOrigins?.includes('*') ? () => true : undefined;
-    const sockets = new WebSocketServer(socketOptions(options, path, allowOrigin, undefined)).attach(server);
+    const trusted = trustedProxies(options.trustProxy);
+    const sockets = new WebSocketServer(socketOptions(options, path, originPolicy(options.allowedOrigins, trusted), (req) => clientAddressFrom(req, trusted)));
+    const onUpgrade = (req, socket, head) => {
+        const url = req.url ?? '/';
+        const query = url.indexOf('?');
+        const mine = (query === -1 ? url : url.slice(0, query)) === path;
+        if (mine || server.listenerCount('upgrade') === 1)
+            sockets.handleUpgrade(req, socket, head);
+    };
+    server.on('upgrade', onUpgrade);
     const { service, redis } = startService(options, logger, sockets, undefined);
-    return { sockets, service, close: (timeoutMs = 4000) => stopService(service, redis, sockets, timeoutMs) };
+    return {
+        sockets,
+        service,
+        close: (timeoutMs = 4000) => {
+            server.off('upgrade', onUpgrade);
+            return stopService(service, redis, sockets, timeoutMs);
+        },
+    };
 }
 function socketOptions(options, path, allowOrigin, clientAddress) {
     return {

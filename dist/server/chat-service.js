@@ -20,8 +20,6 @@ const ALWAYS_COMPRESS = { compress: true };
 export function createChatService(options, logger, sockets, metrics, makeLog) {
     const processId = randomBytes(6).toString('hex');
     const connections = new Map();
-    /** Connections whose end the server started (a close, a fault, a slow consumer): their token stays valid. */
-    const endedByServer = new WeakSet();
     let nextId = 1;
     let node;
     const log = makeLog((command, now) => run(node.apply(command, now)));
@@ -62,10 +60,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         run(node.tick(Date.now()));
     };
     // ---- carrying out effects ----
-    const close = (connection, code, reason) => {
-        endedByServer.add(connection);
-        connection.close(code, reason);
-    };
     function run(effects) {
         for (const effect of effects) {
             switch (effect.type) {
@@ -80,12 +74,9 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
                 case 'broadcast':
                     broadcast(effect);
                     break;
-                case 'close': {
-                    const connection = connections.get(effect.conn);
-                    if (connection !== undefined)
-                        close(connection, effect.code, effect.reason);
+                case 'close':
+                    connections.get(effect.conn)?.close(effect.code, effect.reason);
                     break;
-                }
                 case 'event':
                     logEvent(effect);
                     break;
@@ -144,12 +135,11 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         catch (error) {
             // A bug while handling one connection must not reach the others.
             logger.error('server_error', { conn: id }, error);
-            close(this, CloseCode.INTERNAL_ERROR, 'internal error');
+            this.close(CloseCode.INTERNAL_ERROR, 'internal error');
         }
     }
     function onError(error) {
         if (error.closeCode !== undefined) {
-            endedByServer.add(this);
             metrics?.protocolFaults.inc({ code: error.closeCode });
             logger.warn('protocol_error', { conn: this.id, code: error.closeCode, reason: error.message });
         }
@@ -160,13 +150,13 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
     function onClose(code, reason) {
         const id = this.id;
         connections.delete(id);
-        if (code === CloseCode.TRY_AGAIN_LATER && reason === 'slow consumer') {
-            endedByServer.add(this);
+        if (code === CloseCode.TRY_AGAIN_LATER && reason === 'slow consumer')
             metrics?.slowConsumerCloses.inc();
-        }
         logger.info('disconnect', { conn: id, code, reason: reason || undefined });
-        // RFC 6455 §7.1.5: 1006 means no close frame arrived: a drop, which the grace period covers.
-        const why = endedByServer.has(this) ? 'server' : code === CloseCode.ABNORMAL ? 'drop' : 'close';
+        // The client's own Close frame ends its membership on purpose; 1006 (RFC 6455 §7.1.5: no Close
+        // frame at all) is a drop, which the grace period covers; any close the server started
+        // (idle, a limit, a fault, a slow consumer, shutdown) leaves the resume token valid.
+        const why = this.closedByPeer ? 'close' : code === CloseCode.ABNORMAL ? 'drop' : 'server';
         try {
             run(node.disconnect(id, why, why === 'close' ? 'disconnect' : why === 'drop' ? 'dropped' : 'closed by server', Date.now()));
         }

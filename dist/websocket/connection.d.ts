@@ -1,22 +1,17 @@
 /**
- * One WebSocket connection: binds the sans-I/O decoder and encoder to a
- * socket. It owns what the codec cannot: writing (batched per event-loop
- * turn), backpressure limits, the closing handshake and its timeout, and
- * heartbeat state. Server and client connections are the same class.
+ * One WebSocket connection: binds the sans-I/O protocol core (protocol.ts:
+ * state, frames, the closing handshake) to a socket. It owns only what needs
+ * I/O: writing (batched per event-loop turn), backpressure limits, closing
+ * the socket when the protocol says so, the close timeout, and heartbeat
+ * state. Server and client connections are the same class.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { type ErrorCode } from './errors.ts';
-import { type DecoderHandler } from './frame-parser.ts';
+import type { WebSocketError } from './errors.ts';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
-import { PreparedMessage } from './prepared.ts';
-export declare const ReadyState: {
-    readonly CONNECTING: 0;
-    readonly OPEN: 1;
-    readonly CLOSING: 2;
-    readonly CLOSED: 3;
-};
-export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
+import type { PreparedMessage } from './prepared.ts';
+import { ReadyState, type ProtocolHandler, type SendOptions } from './protocol.ts';
+export { ReadyState, type SendOptions } from './protocol.ts';
 export interface ConnectionOptions {
     role: 'server' | 'client';
     /** Largest incoming message in bytes (1009 beyond it). Default 16 MiB. */
@@ -52,43 +47,38 @@ export interface ConnectionEvents {
         code?: string;
     }];
 }
-export interface SendOptions {
-    /**
-     * With permessage-deflate negotiated: true compresses this message whatever
-     * its size, false sends it plain; by default it is compressed from the
-     * agreed threshold up. Without the extension it has no effect.
-     */
-    compress?: boolean;
-}
-export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> implements DecoderHandler {
+export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> implements ProtocolHandler {
     readonly protocol: string | undefined;
     readonly remoteAddress: string | undefined;
-    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
-    readonly extensions: string;
-    /** permessage-deflate as negotiated, or undefined. */
-    readonly deflate: NegotiatedDeflate | undefined;
     /** Free for the application to use (e.g. a session id). */
     id: number;
     private readonly socket;
-    private readonly role;
-    private readonly decoder;
+    private readonly core;
     private readonly closeTimeoutMs;
     private readonly maxBufferedAmount;
-    private state;
     private pending;
     private pendingBytes;
     private queued;
     private endAfterFlush;
-    private closeSent;
-    private closeReceived;
-    private closeCode;
-    private closeReason;
+    /** The protocol's shouldCloseTransport has been acted on. */
+    private transportEnding;
     private closeTimer;
     private readonly onClosed;
     /** Cleared by each heartbeat, set by any byte from the peer. */
     private heardFrom;
     constructor(socket: Duplex, options: ConnectionOptions, head?: Buffer);
+    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+    get extensions(): string;
+    /** permessage-deflate as negotiated, or undefined. */
+    get deflate(): NegotiatedDeflate | undefined;
     get readyState(): ReadyState;
+    /**
+     * True when the peer started the closing handshake: its Close frame came
+     * before we sent ours (a client that said goodbye on purpose). False when
+     * we started it (close(), a protocol fault, a slow consumer), when the
+     * connection dropped without a Close frame (code 1006), or while open.
+     */
+    get closedByPeer(): boolean;
     /** Bytes accepted by send() that the kernel has not taken yet. */
     get bufferedAmount(): number;
     /**
@@ -123,20 +113,30 @@ export declare class WebSocketConnection extends EventEmitter<ConnectionEvents> 
     flush(): void;
     private enqueue;
     /**
-     * The peer is not reading fast enough: forget what is queued, say why in a
-     * close frame (it only arrives if the peer drains the socket) and drop the
-     * connection soon, so its buffers are freed.
+     * The peer is not reading fast enough: say why in a close frame (it only
+     * arrives if the peer drains the socket) and drop the connection soon, so
+     * its buffers are freed. Frames already accepted this turn (send() said
+     * true, so the application counted them as delivered) still go out first:
+     * at most EARLY_FLUSH_BYTES more than the cap.
      */
     private dropSlowConsumer;
-    private sendClose;
+    /** A Close frame bypasses the slow-consumer cap, and starts the wait for the peer. */
+    private queueClose;
     private armCloseTimer;
     /** @internal Called by the shared socket listeners below. */
     onData(chunk: Buffer): void;
+    /** @internal */
     onMessage(data: string | Buffer, isBinary: boolean): void;
+    /** @internal */
     onPing(payload: Buffer): void;
+    /** @internal */
     onPong(payload: Buffer): void;
-    onClose(code: number, reason: string): void;
-    onFault(code: number, reason: string, errorCode: ErrorCode): void;
+    /** @internal The 'close' event waits for the TCP connection to close. */
+    onClose(): void;
+    /** @internal */
+    onFault(error: WebSocketError): void;
+    /** @internal */
+    onOutput(frame: Buffer, isClose: boolean): void;
     /** @internal */
     onSocketError(error: Error): void;
     /** @internal */

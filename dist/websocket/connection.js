@@ -1,17 +1,14 @@
 /**
- * One WebSocket connection: binds the sans-I/O decoder and encoder to a
- * socket. It owns what the codec cannot: writing (batched per event-loop
- * turn), backpressure limits, the closing handshake and its timeout, and
- * heartbeat state. Server and client connections are the same class.
+ * One WebSocket connection: binds the sans-I/O protocol core (protocol.ts:
+ * state, frames, the closing handshake) to a socket. It owns only what needs
+ * I/O: writing (batched per event-loop turn), backpressure limits, closing
+ * the socket when the protocol says so, the close timeout, and heartbeat
+ * state. Server and client connections are the same class.
  */
 import { EventEmitter } from 'node:events';
 import { CloseCode } from "./close-codes.js";
-import { deflatePayload } from "./deflate.js";
-import { Opcode, encodeClose, encodeFrame, encodeMessage } from "./encoder.js";
-import { WebSocketError } from "./errors.js";
-import { DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, FrameParser } from "./frame-parser.js";
-import { PreparedMessage } from "./prepared.js";
-export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+import { ReadyState, WebSocketProtocol } from "./protocol.js";
+export { ReadyState } from "./protocol.js";
 const OWNER = Symbol('wschat.connection');
 function onSocketData(chunk) {
     this[OWNER].onData(chunk);
@@ -53,26 +50,18 @@ function flushDirty() {
 export class WebSocketConnection extends EventEmitter {
     protocol;
     remoteAddress;
-    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
-    extensions;
-    /** permessage-deflate as negotiated, or undefined. */
-    deflate;
     /** Free for the application to use (e.g. a session id). */
     id = 0;
     socket;
-    role;
-    decoder;
+    core;
     closeTimeoutMs;
     maxBufferedAmount;
-    state = ReadyState.OPEN;
     pending = [];
     pendingBytes = 0;
     queued = false;
     endAfterFlush = false;
-    closeSent = false;
-    closeReceived = false;
-    closeCode = CloseCode.ABNORMAL;
-    closeReason = '';
+    /** The protocol's shouldCloseTransport has been acted on. */
+    transportEnding = false;
     closeTimer;
     onClosed;
     /** Cleared by each heartbeat, set by any byte from the peer. */
@@ -80,17 +69,14 @@ export class WebSocketConnection extends EventEmitter {
     constructor(socket, options, head) {
         super();
         this.socket = socket;
-        this.role = options.role;
         this.protocol = options.protocol;
         this.remoteAddress = options.remoteAddress;
         this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
         this.maxBufferedAmount = options.maxBufferedAmount ?? 0;
-        this.deflate = options.deflate;
-        this.extensions = options.deflate?.header ?? '';
-        this.decoder = new FrameParser(this, {
+        this.core = new WebSocketProtocol(this, {
             role: options.role,
-            maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
-            maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
+            maxMessageSize: options.maxMessageSize,
+            maxFragments: options.maxFragments,
             deflate: options.deflate,
         });
         this.onClosed = options.onClosed;
@@ -104,8 +90,25 @@ export class WebSocketConnection extends EventEmitter {
         if (head && head.length > 0)
             queueMicrotask(() => this.onData(head));
     }
+    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
+    get extensions() {
+        return this.core.deflate?.header ?? '';
+    }
+    /** permessage-deflate as negotiated, or undefined. */
+    get deflate() {
+        return this.core.deflate;
+    }
     get readyState() {
-        return this.state;
+        return this.core.state;
+    }
+    /**
+     * True when the peer started the closing handshake: its Close frame came
+     * before we sent ours (a client that said goodbye on purpose). False when
+     * we started it (close(), a protocol fault, a slow consumer), when the
+     * connection dropped without a Close frame (code 1006), or while open.
+     */
+    get closedByPeer() {
+        return this.core.closeInitiator === 'peer';
     }
     /** Bytes accepted by send() that the kernel has not taken yet. */
     get bufferedAmount() {
@@ -118,21 +121,8 @@ export class WebSocketConnection extends EventEmitter {
      * connection is closing or closed, or was just dropped as a slow consumer.
      */
     send(data, options) {
-        if (this.state !== ReadyState.OPEN)
-            return false;
-        const mask = this.role === 'client';
-        const deflate = this.deflate;
-        if (deflate !== undefined && options?.compress !== false) {
-            // A string has at least as many UTF-8 bytes as UTF-16 units.
-            const long = options?.compress === true ||
-                data.length >= deflate.threshold ||
-                (typeof data === 'string' && Buffer.byteLength(data) >= deflate.threshold);
-            if (long) {
-                const opcode = typeof data === 'string' ? Opcode.TEXT : Opcode.BINARY;
-                return this.enqueue(encodeFrame(opcode, deflatePayload(data, deflate), { mask, compressed: true }));
-            }
-        }
-        return this.enqueue(encodeMessage(data, { mask }));
+        const frame = this.core.send(data, options);
+        return frame !== undefined && this.enqueue(frame);
     }
     /**
      * Sends a message prepared once for many connections: a PreparedMessage
@@ -142,25 +132,21 @@ export class WebSocketConnection extends EventEmitter {
      * each frame with its own key (§5.3). Returns what send() returns.
      */
     sendPrepared(message) {
-        if (this.state !== ReadyState.OPEN)
-            return false;
-        if (this.role === 'client')
-            throw new Error('sendPrepared is for server connections');
-        return this.enqueue(message instanceof PreparedMessage ? message.frameFor(this.deflate) : message);
+        const frame = this.core.sendPrepared(message);
+        return frame !== undefined && this.enqueue(frame);
     }
     ping(payload = '') {
-        if (this.state !== ReadyState.OPEN)
-            return false;
-        return this.enqueue(encodeFrame(Opcode.PING, payload, { mask: this.role === 'client' }));
+        const frame = this.core.ping(payload);
+        return frame !== undefined && this.enqueue(frame);
     }
     /**
      * Starts the closing handshake (§7.1.2). The TCP connection is closed once
      * the peer answers, or after the close timeout if it does not.
      */
     close(code = CloseCode.NORMAL, reason = '') {
-        if (this.state !== ReadyState.OPEN)
-            return;
-        this.sendClose(code, reason);
+        const frame = this.core.close(code, reason);
+        if (frame !== undefined)
+            this.queueClose(frame);
     }
     /** Drops the TCP connection at once, without a closing handshake. */
     terminate() {
@@ -173,7 +159,7 @@ export class WebSocketConnection extends EventEmitter {
      * caller should terminate); otherwise pings and starts a new round.
      */
     heartbeat() {
-        if (this.state !== ReadyState.OPEN)
+        if (this.core.state !== ReadyState.OPEN)
             return true;
         if (!this.heardFrom)
             return false;
@@ -218,35 +204,31 @@ export class WebSocketConnection extends EventEmitter {
         return true;
     }
     /**
-     * The peer is not reading fast enough: forget what is queued, say why in a
-     * close frame (it only arrives if the peer drains the socket) and drop the
-     * connection soon, so its buffers are freed.
+     * The peer is not reading fast enough: say why in a close frame (it only
+     * arrives if the peer drains the socket) and drop the connection soon, so
+     * its buffers are freed. Frames already accepted this turn (send() said
+     * true, so the application counted them as delivered) still go out first:
+     * at most EARLY_FLUSH_BYTES more than the cap.
      */
     dropSlowConsumer() {
+        const accepted = this.pending;
         this.pending = [];
         this.pendingBytes = 0;
-        this.closeSent = true;
-        this.closeCode = CloseCode.TRY_AGAIN_LATER;
-        this.closeReason = 'slow consumer';
-        this.socket.end(encodeClose(CloseCode.TRY_AGAIN_LATER, 'slow consumer', { mask: this.role === 'client' }));
+        if (accepted.length > 0 && this.socket.writable)
+            this.socket.write(accepted.length === 1 ? accepted[0] : Buffer.concat(accepted));
+        // For the application the connection is over now (the protocol is
+        // CLOSED): nothing more will be written to it, so it must not count as a
+        // recipient while the socket drains.
+        this.socket.end(this.core.abandon(CloseCode.TRY_AGAIN_LATER, 'slow consumer'));
         this.armCloseTimer(Math.min(this.closeTimeoutMs, 1000));
-        // For the application the connection is over now: nothing more will be
-        // written to it, so it must not count as a recipient while the socket
-        // drains. The event waits for the next tick because we are inside a
-        // send(), possibly in the middle of the caller's loop over recipients.
-        this.state = ReadyState.CLOSED;
-        this.decoder.stop();
+        // The event waits for the next tick because we are inside a send(),
+        // possibly in the middle of the caller's loop over recipients.
         process.nextTick(() => this.finish());
     }
-    sendClose(code, reason) {
-        this.closeSent = true;
-        if (!this.closeReceived) {
-            this.closeCode = code ?? CloseCode.NO_STATUS;
-            this.closeReason = reason;
-        }
-        this.state = ReadyState.CLOSING;
-        this.pending.push(encodeClose(code, reason, { mask: this.role === 'client' }));
-        this.pendingBytes += this.pending[this.pending.length - 1].length;
+    /** A Close frame bypasses the slow-consumer cap, and starts the wait for the peer. */
+    queueClose(frame) {
+        this.pending.push(frame);
+        this.pendingBytes += frame.length;
         if (!this.queued) {
             this.queued = true;
             scheduleFlush(this);
@@ -262,50 +244,42 @@ export class WebSocketConnection extends EventEmitter {
     /** @internal Called by the shared socket listeners below. */
     onData(chunk) {
         this.heardFrom = true;
-        this.decoder.push(chunk);
+        this.core.receive(chunk);
+        if (this.core.shouldCloseTransport && !this.transportEnding) {
+            // The closing handshake is over for us, or the peer failed it:
+            // end TCP right after this turn's frames (or now if none wait).
+            this.transportEnding = true;
+            this.endAfterFlush = true;
+            if (!this.queued)
+                this.flush();
+        }
     }
-    // ---- DecoderHandler: what the codec found in the peer's bytes ----
+    // ---- ProtocolHandler: what the protocol core found in the peer's bytes ----
+    /** @internal */
     onMessage(data, isBinary) {
-        // After our Close frame, the application has said goodbye: drop data (§1.4).
-        if (this.state !== ReadyState.OPEN)
-            return;
         this.emit('message', data, isBinary);
     }
+    /** @internal */
     onPing(payload) {
-        // §5.5.2: answer with a Pong carrying the same payload, unless closing.
-        if (this.state === ReadyState.OPEN) {
-            this.enqueue(encodeFrame(Opcode.PONG, payload, { mask: this.role === 'client' }));
-        }
         this.emit('ping', payload);
     }
+    /** @internal */
     onPong(payload) {
         this.emit('pong', payload);
     }
-    onClose(code, reason) {
-        this.closeReceived = true;
-        this.closeCode = code;
-        this.closeReason = reason;
-        // §5.5.1: echo the Close unless we already sent ours; 1005 means "no code".
-        if (!this.closeSent)
-            this.sendClose(code === CloseCode.NO_STATUS ? undefined : code, '');
-        // §7.1.1: the server closes the TCP connection first; a client waits for it.
-        if (this.role === 'server')
-            this.endAfterFlush = true;
-        if (!this.queued)
-            this.flush();
-    }
-    onFault(code, reason, errorCode) {
-        // §7.1.7 "Fail the WebSocket Connection": send a Close, then close TCP.
+    /** @internal The 'close' event waits for the TCP connection to close. */
+    onClose() { }
+    /** @internal */
+    onFault(error) {
         if (this.listenerCount('error') > 0)
-            this.emit('error', new WebSocketError(reason, errorCode, code));
-        if (!this.closeSent) {
-            this.sendClose(code, reason);
-            this.closeCode = code;
-            this.closeReason = reason;
-        }
-        this.endAfterFlush = true;
-        if (!this.queued)
-            this.flush();
+            this.emit('error', error);
+    }
+    /** @internal */
+    onOutput(frame, isClose) {
+        if (isClose)
+            this.queueClose(frame);
+        else
+            this.enqueue(frame);
     }
     /** @internal */
     onSocketError(error) {
@@ -316,18 +290,17 @@ export class WebSocketConnection extends EventEmitter {
     }
     /** @internal */
     onSocketClose() {
-        if (this.state === ReadyState.CLOSED)
-            return;
-        this.state = ReadyState.CLOSED;
-        this.decoder.stop();
         if (this.closeTimer)
             clearTimeout(this.closeTimer);
+        if (this.core.state === ReadyState.CLOSED)
+            return;
+        this.core.transportClosed();
         this.pending = [];
         this.pendingBytes = 0;
         this.finish();
     }
     finish() {
         this.onClosed?.(this);
-        this.emit('close', this.closeCode, this.closeReason);
+        this.emit('close', this.core.closeCode, this.core.closeReason);
     }
 }

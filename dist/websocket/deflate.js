@@ -1,7 +1,7 @@
 /**
- * Compressing and inflating one message (RFC 7692 §7.2).
+ * Compressing one message, and inflating one in a single call (RFC 7692 §7.2).
  *
- * Synchronous raw deflate/inflate, one call per message, never zlib streams:
+ * Synchronous raw deflate/inflate, never zlib streams or asynchronous jobs:
  * - nothing to queue, so there is no unbounded concurrency of asynchronous
  *   zlib jobs (the memory fragmentation of nodejs/node#8871 that `ws` works
  *   around with a limiter) and no zlib state lives between messages;
@@ -10,10 +10,13 @@
  *   bomb costs at most the limit in memory;
  * - the cost is CPU on the event loop while one message is processed, which
  *   the message size limit bounds.
+ * Incoming messages are normally inflated piece by piece as they arrive
+ * (inflater.ts); `inflatePayload` is the fallback when Node's zlib handle is
+ * not the one that file expects, and a helper for tests and tools.
  * A peer that keeps its window across messages (context takeover, only ever
  * granted to a server our client talks to) is handled without a long-lived
  * inflater: the tail of what we inflated is the window, given to the next
- * call as its preset dictionary (RFC 1951 back-references reach into it).
+ * message's inflater as its preset dictionary (RFC 1951 back-references reach into it).
  */
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 /** §7.2.1: the end of a sync flush, removed by the sender and put back by the receiver. */

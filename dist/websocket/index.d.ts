@@ -12,6 +12,7 @@ export { deflatePayload, inflatePayload } from './deflate.ts';
 export { PreparedMessage, prepareMessage, type PrepareOptions } from './prepared.ts';
 export { addressGroup } from './address.ts';
 export { acceptKey, generateKey, checkUpgradeRequest, acceptResponse, errorResponse, type HandshakeOptions, type HandshakeResult, } from './handshake.ts';
+export { WebSocketProtocol, type ProtocolHandler, type ProtocolOptions } from './protocol.ts';
 export { WebSocketConnection, ReadyState, type ConnectionOptions, type ConnectionEvents, type SendOptions, } from './connection.ts';
 export { WebSocketServer, type WebSocketServerOptions, type WebSocketServerEvents } from './server.ts';
 export { connect, HandshakeError, type ConnectOptions } from './client.ts';

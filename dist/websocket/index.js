@@ -12,6 +12,7 @@ export { deflatePayload, inflatePayload } from "./deflate.js";
 export { PreparedMessage, prepareMessage } from "./prepared.js";
 export { addressGroup } from "./address.js";
 export { acceptKey, generateKey, checkUpgradeRequest, acceptResponse, errorResponse, } from "./handshake.js";
+export { WebSocketProtocol } from "./protocol.js";
 export { WebSocketConnection, ReadyState, } from "./connection.js";
 export { WebSocketServer } from "./server.js";
 export { connect, HandshakeError } from "./client.js";

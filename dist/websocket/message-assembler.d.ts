@@ -23,6 +23,14 @@ export declare class MessageAssembler {
     private utf8;
     /** The peer's retained LZ77 window (only when it takes context over). */
     private window;
+    /**
+     * The compressed message in progress, inflating as it arrives; undefined
+     * between messages, and when Node's zlib lacks the streaming handle (then
+     * compressed `parts` are kept and inflated in one call at the end).
+     */
+    private inflater;
+    /** Takes inflated output: kept in `parts`, and checked as UTF-8 if it is text. */
+    private readonly takeInflated;
     constructor(deliver: MessageSink, options: AssemblerOptions);
     /** Whether RSV1 may mark a message compressed on this connection. */
     get compression(): boolean;
@@ -36,7 +44,8 @@ export declare class MessageAssembler {
     payload(piece: Buffer): ErrorCode | undefined;
     /** The current frame ended; with `fin` the message is complete and delivered. */
     endFrame(fin: boolean): ErrorCode | undefined;
-    /** Forgets the message in progress (after a fault or a Close). */
+    /** Forgets the message in progress (after a fault or a Close), freeing its inflater now. */
     reset(): void;
+    /** The fallback without a streaming zlib handle: the whole message in one bounded call. */
     private inflate;
 }

@@ -4,11 +4,21 @@
  * limits, UTF-8 validation of text (§8.1) and inflation of compressed
  * messages (RFC 7692 §6.2). The frame parser calls it at each step of a data
  * frame; each step returns an ErrorCode on a fault, or undefined.
+ *
+ * Compressed payload is inflated piece by piece as it arrives (inflater.ts),
+ * and inflated text is validated as it comes out, so compressed text fails
+ * as early as plain text does.
  */
 import { inflatePayload, nextWindow } from "./deflate.js";
 import { Opcode } from "./encoder.js";
 import { ErrorCode } from "./errors.js";
+import { MessageInflater } from "./inflater.js";
 import { Utf8Validator, isValidUtf8 } from "./utf8.js";
+const INFLATE_FAULTS = {
+    'too-big': ErrorCode.INFLATED_TOO_BIG,
+    invalid: ErrorCode.INFLATE_FAILED,
+    refused: ErrorCode.INVALID_UTF8,
+};
 export class MessageAssembler {
     /** The opcode of the message in progress, 0 between messages. */
     opcode = 0;
@@ -23,6 +33,17 @@ export class MessageAssembler {
     utf8;
     /** The peer's retained LZ77 window (only when it takes context over). */
     window;
+    /**
+     * The compressed message in progress, inflating as it arrives; undefined
+     * between messages, and when Node's zlib lacks the streaming handle (then
+     * compressed `parts` are kept and inflated in one call at the end).
+     */
+    inflater;
+    /** Takes inflated output: kept in `parts`, and checked as UTF-8 if it is text. */
+    takeInflated = (piece) => {
+        this.parts.push(piece);
+        return this.opcode !== Opcode.TEXT || this.utf8.push(piece);
+    };
     constructor(deliver, options) {
         this.deliver = deliver;
         this.maxMessageSize = options.maxMessageSize;
@@ -57,8 +78,12 @@ export class MessageAssembler {
             this.opcode = opcode;
             this.compressed = rsv1;
             this.fragments = 0;
-            if (opcode === Opcode.TEXT && !rsv1)
+            if (opcode === Opcode.TEXT)
                 (this.utf8 ??= new Utf8Validator()).reset();
+            if (rsv1) {
+                const window = this.deflate.peerContextTakeover ? this.window : undefined;
+                this.inflater = MessageInflater.open(this.maxMessageSize, window);
+            }
         }
         if (++this.fragments > this.maxFragments)
             return ErrorCode.TOO_MANY_FRAGMENTS;
@@ -67,8 +92,16 @@ export class MessageAssembler {
     }
     /** A piece of the current frame's (unmasked) payload. Takes ownership of it. */
     payload(piece) {
+        if (this.compressed) {
+            if (this.inflater === undefined) {
+                this.parts.push(piece); // no streaming zlib here: inflated at the end
+                return undefined;
+            }
+            const status = this.inflater.write(piece, this.takeInflated);
+            return status === 'ok' ? undefined : INFLATE_FAULTS[status];
+        }
         // Plain text is validated piece by piece, so bad bytes fail before the frame ends.
-        if (this.opcode === Opcode.TEXT && !this.compressed && !this.utf8.push(piece))
+        if (this.opcode === Opcode.TEXT && !this.utf8.push(piece))
             return ErrorCode.INVALID_UTF8;
         this.parts.push(piece);
         return undefined;
@@ -78,25 +111,39 @@ export class MessageAssembler {
         if (!fin)
             return undefined;
         const isBinary = this.opcode === Opcode.BINARY;
+        const inflater = this.inflater;
+        if (inflater !== undefined) {
+            const status = inflater.end(this.takeInflated);
+            if (status !== 'ok')
+                return INFLATE_FAULTS[status];
+        }
         const parts = this.parts;
-        const size = this.size;
+        const size = inflater !== undefined ? inflater.produced : this.size;
         const compressed = this.compressed;
         this.reset();
-        if (compressed)
+        if (compressed && inflater === undefined)
             return this.inflate(parts, size, isBinary);
         if (!isBinary && !this.utf8.complete)
             return ErrorCode.INVALID_UTF8;
         const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+        if (compressed && this.deflate.peerContextTakeover) {
+            this.window = nextWindow(this.window, data, this.deflate.peerWindowBits);
+        }
         this.deliver(isBinary ? data : data.toString('utf8'), isBinary);
         return undefined;
     }
-    /** Forgets the message in progress (after a fault or a Close). */
+    /** Forgets the message in progress (after a fault or a Close), freeing its inflater now. */
     reset() {
         this.parts = [];
         this.opcode = 0;
         this.size = 0;
         this.compressed = false;
+        if (this.inflater !== undefined) {
+            this.inflater.close();
+            this.inflater = undefined;
+        }
     }
+    /** The fallback without a streaming zlib handle: the whole message in one bounded call. */
     inflate(parts, size, isBinary) {
         const deflate = this.deflate;
         const window = deflate.peerContextTakeover ? this.window : undefined;

@@ -1,0 +1,59 @@
+/**
+ * One process's fan-out lists: per topic, this process's connections in it,
+ * in join order. A broadcast hands out the live list (no copy per message);
+ * a list handed out during the current call is copied before it changes, so
+ * an effect never sees its recipients change under it.
+ */
+export class LocalFanout {
+    #byTopic = new Map();
+    #handedOut = new Set();
+    get size() {
+        return this.#byTopic.size;
+    }
+    topics() {
+        return this.#byTopic.keys();
+    }
+    /** The live list of `topic` for an effect of this call (empty if none). */
+    handOut(topic) {
+        const list = this.#byTopic.get(topic);
+        if (list === undefined)
+            return [];
+        this.#handedOut.add(list);
+        return list;
+    }
+    peek(topic) {
+        return this.#byTopic.get(topic);
+    }
+    add(topic, id) {
+        const list = this.#own(topic);
+        if (list === undefined)
+            this.#byTopic.set(topic, [id]);
+        else
+            list.push(id);
+    }
+    drop(topic, id) {
+        const list = this.#own(topic);
+        if (list === undefined)
+            return;
+        const index = list.indexOf(id);
+        if (index >= 0)
+            list.splice(index, 1);
+        if (list.length === 0)
+            this.#byTopic.delete(topic);
+    }
+    clear() {
+        this.#byTopic.clear();
+    }
+    /** The call is over: its effects have been carried out. */
+    endCall() {
+        this.#handedOut.clear();
+    }
+    #own(topic) {
+        let list = this.#byTopic.get(topic);
+        if (list !== undefined && this.#handedOut.has(list)) {
+            list = list.slice();
+            this.#byTopic.set(topic, list);
+        }
+        return list;
+    }
+}

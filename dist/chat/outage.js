@@ -1,0 +1,54 @@
+/** Log time after a reset before unregistered members are announced as gone. */
+const RECONCILE_AFTER_MS = 3000;
+export class OutageBook {
+    /** Leaves announced to local users while the log was away: not announced twice. */
+    #announcedLocally = new Set();
+    /** Leaves that could not be appended, to append once the log is back. */
+    #unsent = [];
+    /** Numbers of this process's writes that were reported `unavailable`. */
+    #refused = new Set();
+    #writes = 0;
+    #reconcile;
+    /** Numbers a write so that a late arrival of a refused one can be recognised. */
+    number(command) {
+        command.n = ++this.#writes;
+    }
+    refused(command) {
+        if (command.n !== undefined)
+            this.#refused.add(command.n);
+    }
+    /** True (once) when this write was reported `unavailable`: its sender gets no ack. */
+    wasRefused(command) {
+        return command.n !== undefined && this.#refused.delete(command.n);
+    }
+    leftLocally(conn, command) {
+        this.#announcedLocally.add(conn);
+        this.#unsent.push(command);
+    }
+    /** True (once) when this leave was already announced to local users. */
+    alreadyAnnounced(conn) {
+        return this.#announcedLocally.delete(conn);
+    }
+    takeUnsent() {
+        const unsent = this.#unsent;
+        this.#unsent = [];
+        return unsent;
+    }
+    /** The log lost its data: remember the other processes' members as they were. */
+    reset(previous) {
+        this.#unsent = [];
+        this.#announcedLocally.clear();
+        this.#reconcile = { previous, after: undefined };
+    }
+    /** Once enough log time has passed after a reset: the members to check (then forgotten). */
+    reconcileDue(now) {
+        const reconcile = this.#reconcile;
+        if (reconcile === undefined)
+            return undefined;
+        reconcile.after ??= now + RECONCILE_AFTER_MS;
+        if (now < reconcile.after)
+            return undefined;
+        this.#reconcile = undefined;
+        return reconcile.previous;
+    }
+}

@@ -1,0 +1,46 @@
+export function takeSnapshot(parts) {
+    const { membership, store, tokens, liveness } = parts;
+    store.expire(liveness.now);
+    return {
+        version: 1,
+        now: liveness.now,
+        liveNow: liveness.liveNow,
+        lastId: parts.lastId,
+        messagesTotal: parts.messagesTotal,
+        lastSeen: [...liveness.lastSeen],
+        topics: [...membership.topics.values()].map((t) => ({
+            name: t.name,
+            createdAfterId: t.history.createdAfterId,
+            goneUpToId: t.history.goneUpToId,
+            members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
+            messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json]),
+        })),
+        tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
+    };
+}
+/** Fills empty parts from a snapshot; returns the counters. */
+export function restoreSnapshot(snapshot, parts) {
+    const { membership, store, tokens, liveness } = parts;
+    liveness.now = snapshot.now;
+    liveness.liveNow = snapshot.liveNow;
+    for (const [process, seenAt] of snapshot.lastSeen)
+        liveness.lastSeen.set(process, seenAt);
+    const ghosts = [];
+    for (const t of snapshot.topics) {
+        const topic = membership.topic(t.name, t.createdAfterId);
+        topic.history.goneUpToId = t.goneUpToId;
+        for (const [conn, username, requested, ghostUntil] of t.members) {
+            const member = membership.add(conn, topic, username, requested);
+            if (ghostUntil !== null)
+                ghosts.push({ member, ghostUntil });
+        }
+        for (const [id, expiresAt, json] of t.messages)
+            store.restore(topic.history, id, json, expiresAt);
+    }
+    ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
+    for (const { member, ghostUntil } of ghosts)
+        membership.startGrace(member, ghostUntil);
+    for (const [token, conn, topic, username, endedAt] of snapshot.tokens)
+        tokens.load({ token, conn, topic, username, endedAt: endedAt ?? undefined });
+    return { lastId: snapshot.lastId, messagesTotal: snapshot.messagesTotal };
+}
