@@ -17,7 +17,7 @@ import { MessageStore } from './history.ts';
 import { Liveness } from './liveness.ts';
 import { Membership, type MemberView } from './membership.ts';
 import { TokenBook } from './resume.ts';
-import { findDmTarget, type Member, type Topic } from './rooms.ts';
+import { findDmTarget, type Member } from './rooms.ts';
 import { restoreSnapshot, takeSnapshot, type ReplicaSnapshot } from './snapshot.ts';
 import { checkMessageText } from './validate.ts';
 import type { Effect } from './effects.ts';
