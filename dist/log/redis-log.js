@@ -157,6 +157,7 @@ export class RedisLog {
             if (snapshot !== undefined && snapshot.epoch === epoch) {
                 this.#moveTo(snapshot.id);
                 this.#service?.run(this.#service.node.load(snapshot.state));
+                this.#logger.info('redis_snapshot_loaded', { id: snapshot.id, topics: snapshot.state.topics.length });
             }
             else if (known !== undefined) {
                 this.#moveTo('0-0');
