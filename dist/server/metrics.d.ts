@@ -13,26 +13,40 @@ interface Metric {
     readonly type: 'counter' | 'gauge' | 'histogram';
     render(out: string[]): void;
 }
-export declare class Counter implements Metric {
-    readonly type = "counter";
-    private readonly series;
+/** One series per distinct label set, keyed by its rendered label text. */
+declare class Series<T> {
+    readonly byKey: Map<string, {
+        labels: Labels | undefined;
+        value: T;
+    }>;
+    get(labels: Labels | undefined, make: () => T): T;
+}
+/**
+ * A number per label set (or one read when rendered): what counters and
+ * gauges have in common; they differ only in how the number may change.
+ */
+declare abstract class ValueMetric implements Metric {
+    abstract readonly type: 'counter' | 'gauge';
+    protected readonly series: Series<{
+        v: number;
+    }>;
     readonly name: string;
     readonly help: string;
     private readonly collect;
     constructor(name: string, help: string, collect?: () => number);
-    inc(labels?: Labels, amount?: number): void;
+    protected entry(labels: Labels | undefined): {
+        v: number;
+    };
     render(out: string[]): void;
 }
-export declare class Gauge implements Metric {
+export declare class Counter extends ValueMetric {
+    readonly type = "counter";
+    inc(labels?: Labels, amount?: number): void;
+}
+export declare class Gauge extends ValueMetric {
     readonly type = "gauge";
-    private readonly series;
-    readonly name: string;
-    readonly help: string;
-    private readonly collect;
-    constructor(name: string, help: string, collect?: () => number);
     set(value: number, labels?: Labels): void;
     inc(labels?: Labels, amount?: number): void;
-    render(out: string[]): void;
 }
 export declare class Histogram implements Metric {
     readonly type = "histogram";

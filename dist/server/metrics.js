@@ -51,8 +51,11 @@ class Series {
         return entry.value;
     }
 }
-export class Counter {
-    type = 'counter';
+/**
+ * A number per label set (or one read when rendered): what counters and
+ * gauges have in common; they differ only in how the number may change.
+ */
+class ValueMetric {
     series = new Series();
     name;
     help;
@@ -62,36 +65,8 @@ export class Counter {
         this.help = help;
         this.collect = collect;
     }
-    inc(labels, amount = 1) {
-        if (!(amount >= 0))
-            return; // a counter never goes down
-        this.series.get(labels, () => ({ n: 0 })).n += amount;
-    }
-    render(out) {
-        if (this.collect)
-            out.push(`${this.name} ${numberText(this.collect())}`);
-        for (const { labels, value } of this.series.byKey.values())
-            out.push(`${this.name}${labelText(labels)} ${numberText(value.n)}`);
-        if (!this.collect && this.series.byKey.size === 0)
-            out.push(`${this.name} 0`);
-    }
-}
-export class Gauge {
-    type = 'gauge';
-    series = new Series();
-    name;
-    help;
-    collect;
-    constructor(name, help, collect) {
-        this.name = name;
-        this.help = help;
-        this.collect = collect;
-    }
-    set(value, labels) {
-        this.series.get(labels, () => ({ v: 0 })).v = value;
-    }
-    inc(labels, amount = 1) {
-        this.series.get(labels, () => ({ v: 0 })).v += amount;
+    entry(labels) {
+        return this.series.get(labels, () => ({ v: 0 }));
     }
     render(out) {
         if (this.collect)
@@ -100,6 +75,23 @@ export class Gauge {
             out.push(`${this.name}${labelText(labels)} ${numberText(value.v)}`);
         if (!this.collect && this.series.byKey.size === 0)
             out.push(`${this.name} 0`);
+    }
+}
+export class Counter extends ValueMetric {
+    type = 'counter';
+    inc(labels, amount = 1) {
+        if (!(amount >= 0))
+            return; // a counter never goes down
+        this.entry(labels).v += amount;
+    }
+}
+export class Gauge extends ValueMetric {
+    type = 'gauge';
+    set(value, labels) {
+        this.entry(labels).v = value;
+    }
+    inc(labels, amount = 1) {
+        this.entry(labels).v += amount;
     }
 }
 export class Histogram {

@@ -60,9 +60,13 @@ class Series<T> {
   }
 }
 
-export class Counter implements Metric {
-  readonly type = 'counter';
-  private readonly series = new Series<{ n: number }>();
+/**
+ * A number per label set (or one read when rendered): what counters and
+ * gauges have in common; they differ only in how the number may change.
+ */
+abstract class ValueMetric implements Metric {
+  abstract readonly type: 'counter' | 'gauge';
+  protected readonly series = new Series<{ v: number }>();
   readonly name: string;
   readonly help: string;
   private readonly collect: (() => number) | undefined;
@@ -72,42 +76,35 @@ export class Counter implements Metric {
     this.collect = collect;
   }
 
-  inc(labels?: Labels, amount = 1): void {
-    if (!(amount >= 0)) return; // a counter never goes down
-    this.series.get(labels, () => ({ n: 0 })).n += amount;
-  }
-
-  render(out: string[]): void {
-    if (this.collect) out.push(`${this.name} ${numberText(this.collect())}`);
-    for (const { labels, value } of this.series.byKey.values()) out.push(`${this.name}${labelText(labels)} ${numberText(value.n)}`);
-    if (!this.collect && this.series.byKey.size === 0) out.push(`${this.name} 0`);
-  }
-}
-
-export class Gauge implements Metric {
-  readonly type = 'gauge';
-  private readonly series = new Series<{ v: number }>();
-  readonly name: string;
-  readonly help: string;
-  private readonly collect: (() => number) | undefined;
-  constructor(name: string, help: string, collect?: () => number) {
-    this.name = name;
-    this.help = help;
-    this.collect = collect;
-  }
-
-  set(value: number, labels?: Labels): void {
-    this.series.get(labels, () => ({ v: 0 })).v = value;
-  }
-
-  inc(labels?: Labels, amount = 1): void {
-    this.series.get(labels, () => ({ v: 0 })).v += amount;
+  protected entry(labels: Labels | undefined): { v: number } {
+    return this.series.get(labels, () => ({ v: 0 }));
   }
 
   render(out: string[]): void {
     if (this.collect) out.push(`${this.name} ${numberText(this.collect())}`);
     for (const { labels, value } of this.series.byKey.values()) out.push(`${this.name}${labelText(labels)} ${numberText(value.v)}`);
     if (!this.collect && this.series.byKey.size === 0) out.push(`${this.name} 0`);
+  }
+}
+
+export class Counter extends ValueMetric {
+  readonly type = 'counter';
+
+  inc(labels?: Labels, amount = 1): void {
+    if (!(amount >= 0)) return; // a counter never goes down
+    this.entry(labels).v += amount;
+  }
+}
+
+export class Gauge extends ValueMetric {
+  readonly type = 'gauge';
+
+  set(value: number, labels?: Labels): void {
+    this.entry(labels).v = value;
+  }
+
+  inc(labels?: Labels, amount = 1): void {
+    this.entry(labels).v += amount;
   }
 }
 
