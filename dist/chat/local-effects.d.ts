@@ -5,7 +5,7 @@
  */
 import type { Command, ConnKey } from './commands.ts';
 import type { ReplicaOptions } from './core.ts';
-import type { EdgeConn, EdgeOptions } from './edge.ts';
+import { EdgeConn, type EdgeOptions } from './edge.ts';
 import type { Ref } from './wire.ts';
 export type ConnId = number;
 export type LocalEffect = {
@@ -71,10 +71,14 @@ export interface NodeOptions {
     /** The resume-token source (at least 128 random bits). */
     randomToken?: () => string;
 }
-export interface NodeConn {
+/**
+ * One connection as the node keeps it: the edge's own state (rate limit,
+ * typing throttle, activity) plus this process's view of its membership.
+ * One object per connection, not two (memory per connection).
+ */
+export declare class NodeConn extends EdgeConn {
     readonly id: ConnId;
     readonly key: ConnKey;
-    readonly edge: EdgeConn;
     /** This process's view of the membership (kept through an outage of the log). */
     topic: string | undefined;
     username: string;
@@ -82,8 +86,10 @@ export interface NodeConn {
     joinInFlight: boolean;
     /** Commands appended but not applied yet; local replies wait behind them. */
     inFlight: number;
-    waiting: Waiting[];
+    /** Local replies waiting behind `inFlight` commands (made when the first one waits). */
+    waiting: Waiting[] | undefined;
     closing: boolean;
+    constructor(id: ConnId, key: ConnKey, edgeOptions: EdgeOptions, now: number);
 }
 export type Waiting = {
     kind: 'reply';

@@ -6,6 +6,7 @@ export class Membership {
     /** Topics in creation order. Names are compared exactly (after trim and NFC). */
     topics = new Map();
     members = new Map();
+    /** Members per process, with the process id as one shared string (not one copy per member). */
     #byProcess = new Map();
     /** Members in the grace period, in the order their grace ends. */
     ghosts = new Queue();
@@ -56,7 +57,7 @@ export class Membership {
     }
     /** A process's members in connection order (the same on every replica, whatever their history). */
     ofProcess(process) {
-        const set = this.#byProcess.get(process);
+        const set = this.#byProcess.get(process)?.members;
         return set === undefined ? [] : [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0));
     }
     // ---- reads -------------------------------------------------------------
@@ -87,20 +88,22 @@ export class Membership {
     }
     // ---- indexes -------------------------------------------------------------
     #register(conn, topic, username, requested) {
-        const process = processOf(conn);
-        const member = { conn, process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
+        let own = this.#byProcess.get(processOf(conn));
+        if (own === undefined) {
+            const process = processOf(conn);
+            own = { process, members: new Set() };
+            this.#byProcess.set(process, own);
+        }
+        const member = { conn, process: own.process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
         this.members.set(conn, member);
-        let set = this.#byProcess.get(process);
-        if (set === undefined)
-            this.#byProcess.set(process, (set = new Set()));
-        set.add(member);
+        own.members.add(member);
         this.#version++;
         return member;
     }
     #unregister(member) {
         if (this.members.get(member.conn) === member)
             this.members.delete(member.conn);
-        const set = this.#byProcess.get(member.process);
+        const set = this.#byProcess.get(member.process)?.members;
         set?.delete(member);
         if (set?.size === 0)
             this.#byProcess.delete(member.process);

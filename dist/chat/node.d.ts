@@ -1,7 +1,7 @@
 import { type Command, type LeaveWhy } from './commands.ts';
 import { ChatReplica, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
 import { ChatEdge } from './edge.ts';
-import type { CommandLog, ConnId, LocalEffect, NodeOptions } from './local-effects.ts';
+import { type CommandLog, type ConnId, type LocalEffect, type NodeOptions } from './local-effects.ts';
 export type { CommandLog, ConnId, LocalAck, LocalEffect, NodeOptions } from './local-effects.ts';
 export declare class ChatNode {
     #private;

@@ -23,6 +23,7 @@ import { LocalFanout } from "./fanout.js";
 import { OutageBook } from "./outage.js";
 import { ChatCloseCode } from "./wire.js";
 import { EffectRouter } from "./router.js";
+import { NodeConn } from "./local-effects.js";
 export class ChatNode {
     processId;
     edge;
@@ -112,18 +113,7 @@ export class ChatNode {
         return this.#call(() => {
             if (this.#conns.has(id))
                 return;
-            const c = {
-                id,
-                key: `${this.processId}.${id}`,
-                edge: this.edge.newConn(now),
-                topic: undefined,
-                username: '',
-                token: '',
-                joinInFlight: false,
-                inFlight: 0,
-                waiting: [],
-                closing: false,
-            };
+            const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
             this.#conns.set(id, c);
             this.#byKey.set(c.key, c);
             this.#startJoinTimeout(c, now);
@@ -135,7 +125,7 @@ export class ChatNode {
             if (c === undefined || c.closing)
                 return;
             const joined = c.topic !== undefined || c.joinInFlight;
-            for (const intent of this.edge.receiveText(c.edge, text, joined, now))
+            for (const intent of this.edge.receiveText(c, text, joined, now))
                 this.#carryOut(c, intent, now);
             if (c.topic !== undefined)
                 this.#deadlines.noteActivity(now);
@@ -146,7 +136,7 @@ export class ChatNode {
             const c = this.#conns.get(id);
             if (c === undefined || c.closing)
                 return;
-            for (const intent of this.edge.receiveBinary(c.edge, now))
+            for (const intent of this.edge.receiveBinary(c, now))
                 this.#carryOut(c, intent, now);
         });
     }
@@ -313,10 +303,10 @@ export class ChatNode {
                 c.joinInFlight = false;
                 // The join timeout runs again from the refused join (the frame's time, not the log's).
                 if (c.topic === undefined)
-                    this.#startJoinTimeout(c, c.edge.lastActivity);
+                    this.#startJoinTimeout(c, c.lastActivity);
             }
             if (command.t !== 'typing' && command.t !== 'leave') {
-                c.waiting.unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
+                (c.waiting ??= []).unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
             }
             this.#flushWaiting(c);
         };
@@ -335,9 +325,9 @@ export class ChatNode {
             this.#fanout.drop(topic, c.id);
             const to = this.#fanout.handOut(topic);
             if (to.length > 0)
-                this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
+                this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
             if (command.why === 'leave' && this.#conns.has(c.id)) {
-                this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
+                this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
             }
             c.topic = undefined;
         }
@@ -363,13 +353,18 @@ export class ChatNode {
     }
     #reply(c, item) {
         if (c.inFlight > 0)
-            c.waiting.push(item);
+            (c.waiting ??= []).push(item);
         else
             this.#emitReply(c, item);
     }
     #flushWaiting(c) {
-        while (c.inFlight === 0 && c.waiting.length > 0)
-            this.#emitReply(c, c.waiting.shift());
+        const waiting = c.waiting;
+        if (waiting === undefined)
+            return;
+        while (c.inFlight === 0 && waiting.length > 0)
+            this.#emitReply(c, waiting.shift());
+        if (waiting.length === 0)
+            c.waiting = undefined;
     }
     #emitReply(c, item) {
         if (!this.#conns.has(c.id))
@@ -424,7 +419,7 @@ export class ChatNode {
         for (const c of [...this.#conns.values()]) {
             if (c.topic === undefined)
                 continue;
-            const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
+            const deadline = this.edge.idleDeadline(c) ?? Infinity;
             if (deadline <= now)
                 this.#closeByServer(c, ChatCloseCode.NORMAL, 'idle');
             else if (earliest === undefined || deadline < earliest)

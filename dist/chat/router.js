@@ -92,7 +92,7 @@ export class EffectRouter {
             c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
         this.#host.fanout.add(effect.topic, c.id);
         // A member's idle clock runs from its last frame, also when the join is applied later (a cluster).
-        this.#host.deadlines.noteActivity(c.edge.lastActivity);
+        this.#host.deadlines.noteActivity(c.lastActivity);
         this.#host.deadlines.cancelJoin(c.id);
     }
     /** True when a `left` is about a local connection that did not really leave, or was announced already. */

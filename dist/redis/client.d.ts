@@ -16,7 +16,7 @@
  * blocked read: a busy connection is watched through its commands' deadlines.
  */
 import { EventEmitter } from 'node:events';
-import tls from 'node:tls';
+import type * as Tls from 'node:tls';
 import { type RedisArg, type RedisReply, type RespParserOptions } from './resp.ts';
 import { type RedisAddress } from './url.ts';
 export interface RedisConnectionOptions {
@@ -33,7 +33,7 @@ export interface RedisConnectionOptions {
     /** Cap of the reconnect delay before ±20 % jitter. Default 1000 (so at most 1.2 s). */
     reconnectMaxDelayMs?: number;
     /** Extra node:tls options for rediss:// (ca, cert, rejectUnauthorized, ...). */
-    tlsOptions?: tls.ConnectionOptions;
+    tlsOptions?: Tls.ConnectionOptions;
     /** Parser limits, and bulkAsBuffer to receive bulk strings as Buffers. */
     resp?: RespParserOptions;
 }

@@ -35,6 +35,8 @@ export declare class HttpGuard {
     private readonly log;
     private readonly options;
     private readonly metrics;
+    /** One 'close' listener shared by every socket (`this` is the socket), removed on upgrade. */
+    private readonly onSocketClose;
     constructor(options: HttpGuardOptions, logger: Logger, metrics: ServerMetrics);
     get size(): number;
     /** Counts sockets where requests arrive: TCP for HTTP, the TLS socket (after its handshake) for HTTPS. */

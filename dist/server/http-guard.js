@@ -40,10 +40,16 @@ export class HttpGuard {
     log;
     options;
     metrics;
+    /** One 'close' listener shared by every socket (`this` is the socket), removed on upgrade. */
+    onSocketClose;
     constructor(options, logger, metrics) {
         this.options = options;
         this.metrics = metrics;
         this.log = new BurstLog(logger, 'http_limit');
+        const guard = this;
+        this.onSocketClose = function () {
+            guard.forget(this);
+        };
     }
     get size() {
         return this.open.size;
@@ -69,15 +75,17 @@ export class HttpGuard {
         }
         this.open.add(socket);
         this.metrics.httpConnections.set(this.open.size);
-        socket.once('close', () => this.forget(socket));
+        socket.on('close', this.onSocketClose);
     }
     forget(socket) {
         if (!this.open.delete(socket))
             return;
+        socket.removeListener('close', this.onSocketClose);
         this.metrics.httpConnections.set(this.open.size);
         const group = this.groupOf.get(socket);
         if (group === undefined)
             return;
+        this.groupOf.delete(socket);
         const left = (this.perAddress.get(group) ?? 1) - 1;
         if (left > 0)
             this.perAddress.set(group, left);

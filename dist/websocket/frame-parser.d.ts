@@ -30,7 +30,6 @@ export declare class FrameParser {
     private readonly deflate;
     /** Made on the first data frame the fast path does not take (memory per idle connection). */
     private assembler;
-    private readonly deliver;
     private state;
     private scratch;
     /** The mask bytes of `scratch`, made once instead of per payload piece. */
@@ -42,6 +41,7 @@ export declare class FrameParser {
     private opcode;
     private remaining;
     private maskOffset;
+    /** Pieces of the control frame being read (made when one spans chunks; memory per idle connection). */
     private controlParts;
     constructor(handler: DecoderHandler, options: DecoderOptions);
     /** True once a Close frame or a fault ended the stream: later bytes are ignored. */

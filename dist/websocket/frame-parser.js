@@ -69,7 +69,6 @@ export class FrameParser {
     deflate;
     /** Made on the first data frame the fast path does not take (memory per idle connection). */
     assembler;
-    deliver = (data, isBinary) => this.handler.onMessage(data, isBinary);
     state = READ_HEADER;
     // The header being read (it may arrive split across chunks), then the
     // frame's mask at bytes 14-17. Allocated on first use: an idle connection
@@ -85,7 +84,8 @@ export class FrameParser {
     opcode = 0;
     remaining = 0;
     maskOffset = 0;
-    controlParts = [];
+    /** Pieces of the control frame being read (made when one spans chunks; memory per idle connection). */
+    controlParts;
     constructor(handler, options) {
         this.handler = handler;
         this.expectMask = options.role === 'server';
@@ -178,14 +178,15 @@ export class FrameParser {
     stop() {
         this.state = STOPPED;
         this.assembler?.reset();
-        this.controlParts = [];
+        this.controlParts = undefined;
     }
     fault(errorCode, detail) {
         this.stop();
         this.handler.onFault(closeCodeFor[errorCode], detail ?? REASONS[errorCode], errorCode);
     }
     messages() {
-        return (this.assembler ??= new MessageAssembler(this.deliver, {
+        const handler = this.handler;
+        return (this.assembler ??= new MessageAssembler((data, isBinary) => handler.onMessage(data, isBinary), {
             maxMessageSize: this.maxMessageSize,
             maxFragments: this.maxFragments,
             deflate: this.deflate,
@@ -310,7 +311,7 @@ export class FrameParser {
         }
         this.remaining -= take;
         if (this.opcode >= Opcode.CLOSE) {
-            this.controlParts.push(piece);
+            (this.controlParts ??= []).push(piece);
         }
         else {
             const fault = this.assembler.payload(piece);
@@ -326,8 +327,8 @@ export class FrameParser {
     endFrame() {
         this.state = READ_HEADER;
         if (this.opcode >= Opcode.CLOSE) {
-            const parts = this.controlParts;
-            this.controlParts = [];
+            const parts = this.controlParts ?? [];
+            this.controlParts = undefined;
             this.endControlFrame(parts.length === 1 ? parts[0] : Buffer.concat(parts));
             return;
         }

@@ -5,12 +5,16 @@
  * the handshake timeout, the heartbeat round).
  */
 import { EventEmitter } from 'node:events';
-import { Server as TlsServer } from 'node:tls';
+import { createRequire } from 'node:module';
 import { CloseCode } from "./close-codes.js";
 import { ReadyState, WebSocketConnection } from "./connection.js";
 import { addressGroup } from "./address.js";
 import { acceptResponse, checkUpgradeRequest, errorResponse } from "./handshake.js";
 import { acceptDeflateOffer } from "./permessage-deflate.js";
+// Not `import ... from 'node:tls'`: an ES import of node:tls builds its whole
+// namespace, which reads the lazy `rootCertificates` and keeps ~150 root CA
+// certificates (about 220 KB) on every process's heap, TLS or not.
+const { Server: TlsServer } = createRequire(import.meta.url)('node:tls');
 export class WebSocketServer extends EventEmitter {
     connections = new Set();
     options;

@@ -5,7 +5,7 @@
  */
 import type { Command, ConnKey } from './commands.ts';
 import type { ReplicaOptions } from './core.ts';
-import type { EdgeConn, EdgeOptions } from './edge.ts';
+import { EdgeConn, type EdgeOptions } from './edge.ts';
 import type { Ref } from './wire.ts';
 
 export type ConnId = number;
@@ -57,19 +57,30 @@ export interface NodeOptions {
   randomToken?: () => string;
 }
 
-export interface NodeConn {
+/**
+ * One connection as the node keeps it: the edge's own state (rate limit,
+ * typing throttle, activity) plus this process's view of its membership.
+ * One object per connection, not two (memory per connection).
+ */
+export class NodeConn extends EdgeConn {
   readonly id: ConnId;
   readonly key: ConnKey;
-  readonly edge: EdgeConn;
   /** This process's view of the membership (kept through an outage of the log). */
-  topic: string | undefined;
-  username: string;
-  token: string;
-  joinInFlight: boolean;
+  topic: string | undefined = undefined;
+  username = '';
+  token = '';
+  joinInFlight = false;
   /** Commands appended but not applied yet; local replies wait behind them. */
-  inFlight: number;
-  waiting: Waiting[];
-  closing: boolean;
+  inFlight = 0;
+  /** Local replies waiting behind `inFlight` commands (made when the first one waits). */
+  waiting: Waiting[] | undefined = undefined;
+  closing = false;
+
+  constructor(id: ConnId, key: ConnKey, edgeOptions: EdgeOptions, now: number) {
+    super(edgeOptions, now);
+    this.id = id;
+    this.key = key;
+  }
 }
 
 export type Waiting = { kind: 'reply'; frame: string } | { kind: 'list' } | { kind: 'who' };

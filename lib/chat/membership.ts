@@ -21,7 +21,8 @@ export class Membership {
   /** Topics in creation order. Names are compared exactly (after trim and NFC). */
   readonly topics = new Map<string, Topic>();
   readonly members = new Map<ConnKey, Member>();
-  readonly #byProcess = new Map<string, Set<Member>>();
+  /** Members per process, with the process id as one shared string (not one copy per member). */
+  readonly #byProcess = new Map<string, { readonly process: string; readonly members: Set<Member> }>();
   /** Members in the grace period, in the order their grace ends. */
   readonly ghosts = new Queue<Member>();
   readonly #store: MessageStore;
@@ -78,7 +79,7 @@ export class Membership {
 
   /** A process's members in connection order (the same on every replica, whatever their history). */
   ofProcess(process: string): Member[] {
-    const set = this.#byProcess.get(process);
+    const set = this.#byProcess.get(process)?.members;
     return set === undefined ? [] : [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0));
   }
 
@@ -115,19 +116,22 @@ export class Membership {
   // ---- indexes -------------------------------------------------------------
 
   #register(conn: ConnKey, topic: Topic, username: string, requested: string): Member {
-    const process = processOf(conn);
-    const member: Member = { conn, process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
+    let own = this.#byProcess.get(processOf(conn));
+    if (own === undefined) {
+      const process = processOf(conn);
+      own = { process, members: new Set() };
+      this.#byProcess.set(process, own);
+    }
+    const member: Member = { conn, process: own.process, topic, username, usernameJson: JSON.stringify(username), requested, ghostUntil: undefined };
     this.members.set(conn, member);
-    let set = this.#byProcess.get(process);
-    if (set === undefined) this.#byProcess.set(process, (set = new Set()));
-    set.add(member);
+    own.members.add(member);
     this.#version++;
     return member;
   }
 
   #unregister(member: Member): void {
     if (this.members.get(member.conn) === member) this.members.delete(member.conn);
-    const set = this.#byProcess.get(member.process);
+    const set = this.#byProcess.get(member.process)?.members;
     set?.delete(member);
     if (set?.size === 0) this.#byProcess.delete(member.process);
     this.#version++;

@@ -24,7 +24,7 @@ import type { MemberView } from './membership.ts';
 import { OutageBook } from './outage.ts';
 import { ChatCloseCode } from './wire.ts';
 import { EffectRouter } from './router.ts';
-import type { CommandLog, ConnId, LocalEffect, NodeConn, NodeOptions, Waiting } from './local-effects.ts';
+import { NodeConn, type CommandLog, type ConnId, type LocalEffect, type NodeOptions, type Waiting } from './local-effects.ts';
 
 export type { CommandLog, ConnId, LocalAck, LocalEffect, NodeOptions } from './local-effects.ts';
 
@@ -121,18 +121,7 @@ export class ChatNode {
   connect(id: ConnId, now: number): LocalEffect[] {
     return this.#call(() => {
       if (this.#conns.has(id)) return;
-      const c: NodeConn = {
-        id,
-        key: `${this.processId}.${id}`,
-        edge: this.edge.newConn(now),
-        topic: undefined,
-        username: '',
-        token: '',
-        joinInFlight: false,
-        inFlight: 0,
-        waiting: [],
-        closing: false,
-      };
+      const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
       this.#conns.set(id, c);
       this.#byKey.set(c.key, c);
       this.#startJoinTimeout(c, now);
@@ -144,7 +133,7 @@ export class ChatNode {
       const c = this.#conns.get(id);
       if (c === undefined || c.closing) return;
       const joined = c.topic !== undefined || c.joinInFlight;
-      for (const intent of this.edge.receiveText(c.edge, text, joined, now)) this.#carryOut(c, intent, now);
+      for (const intent of this.edge.receiveText(c, text, joined, now)) this.#carryOut(c, intent, now);
       if (c.topic !== undefined) this.#deadlines.noteActivity(now);
     });
   }
@@ -153,7 +142,7 @@ export class ChatNode {
     return this.#call(() => {
       const c = this.#conns.get(id);
       if (c === undefined || c.closing) return;
-      for (const intent of this.edge.receiveBinary(c.edge, now)) this.#carryOut(c, intent, now);
+      for (const intent of this.edge.receiveBinary(c, now)) this.#carryOut(c, intent, now);
     });
   }
 
@@ -311,10 +300,10 @@ export class ChatNode {
       if (command.t === 'join' || command.t === 'move') {
         c.joinInFlight = false;
         // The join timeout runs again from the refused join (the frame's time, not the log's).
-        if (c.topic === undefined) this.#startJoinTimeout(c, c.edge.lastActivity);
+        if (c.topic === undefined) this.#startJoinTimeout(c, c.lastActivity);
       }
       if (command.t !== 'typing' && command.t !== 'leave') {
-        c.waiting.unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
+        (c.waiting ??= []).unshift({ kind: 'reply', frame: errorFrame('unavailable', 'the chat cluster cannot be reached right now; not sent, try again shortly') });
       }
       this.#flushWaiting(c);
     };
@@ -331,9 +320,9 @@ export class ChatNode {
     if (topic !== undefined) {
       this.#fanout.drop(topic, c.id);
       const to = this.#fanout.handOut(topic);
-      if (to.length > 0) this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
+      if (to.length > 0) this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
       if (command.why === 'leave' && this.#conns.has(c.id)) {
-        this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.edge.lastActivity)) });
+        this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
       }
       c.topic = undefined;
     }
@@ -359,12 +348,15 @@ export class ChatNode {
   }
 
   #reply(c: NodeConn, item: Waiting): void {
-    if (c.inFlight > 0) c.waiting.push(item);
+    if (c.inFlight > 0) (c.waiting ??= []).push(item);
     else this.#emitReply(c, item);
   }
 
   #flushWaiting(c: NodeConn): void {
-    while (c.inFlight === 0 && c.waiting.length > 0) this.#emitReply(c, c.waiting.shift()!);
+    const waiting = c.waiting;
+    if (waiting === undefined) return;
+    while (c.inFlight === 0 && waiting.length > 0) this.#emitReply(c, waiting.shift()!);
+    if (waiting.length === 0) c.waiting = undefined;
   }
 
   #emitReply(c: NodeConn, item: Waiting): void {
@@ -416,7 +408,7 @@ export class ChatNode {
     let earliest: number | undefined;
     for (const c of [...this.#conns.values()]) {
       if (c.topic === undefined) continue;
-      const deadline = this.edge.idleDeadline(c.edge) ?? Infinity;
+      const deadline = this.edge.idleDeadline(c) ?? Infinity;
       if (deadline <= now) this.#closeByServer(c, ChatCloseCode.NORMAL, 'idle');
       else if (earliest === undefined || deadline < earliest) earliest = deadline;
     }

@@ -110,7 +110,7 @@ export class EffectRouter {
     if (command.t === 'restore') c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
     this.#host.fanout.add(effect.topic, c.id);
     // A member's idle clock runs from its last frame, also when the join is applied later (a cluster).
-    this.#host.deadlines.noteActivity(c.edge.lastActivity);
+    this.#host.deadlines.noteActivity(c.lastActivity);
     this.#host.deadlines.cancelJoin(c.id);
   }
 

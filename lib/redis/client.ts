@@ -16,12 +16,16 @@
  * blocked read: a busy connection is watched through its commands' deadlines.
  */
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
-import tls from 'node:tls';
+import type * as Tls from 'node:tls';
 import { RedisReplyError, RedisUnavailableError, RespProtocolError } from './errors.ts';
 import { encodeCommand, RespParser, type RedisArg, type RedisReply, type RespParserOptions } from './resp.ts';
 import { DEFAULT_REDIS_PORT, parseRedisUrl, type RedisAddress } from './url.ts';
+
+// Required, not imported: an ES import of node:tls reads its lazy `rootCertificates`
+// and keeps ~150 CA certificates (about 220 KB) on the heap of every process.
+const tls = createRequire(import.meta.url)('node:tls') as typeof Tls;
 
 export interface RedisConnectionOptions {
   /** TCP connect plus AUTH/SELECT/PING must finish within this. Default 4000. */
@@ -37,7 +41,7 @@ export interface RedisConnectionOptions {
   /** Cap of the reconnect delay before ±20 % jitter. Default 1000 (so at most 1.2 s). */
   reconnectMaxDelayMs?: number;
   /** Extra node:tls options for rediss:// (ca, cert, rejectUnauthorized, ...). */
-  tlsOptions?: tls.ConnectionOptions;
+  tlsOptions?: Tls.ConnectionOptions;
   /** Parser limits, and bulkAsBuffer to receive bulk strings as Buffers. */
   resp?: RespParserOptions;
 }
@@ -87,7 +91,7 @@ export class RedisConnection extends EventEmitter<RedisConnectionEvents> {
   private readonly commandTimeoutMs: number;
   private readonly reconnectMinDelayMs: number;
   private readonly reconnectMaxDelayMs: number;
-  private readonly tlsOptions: tls.ConnectionOptions;
+  private readonly tlsOptions: Tls.ConnectionOptions;
   private readonly respOptions: RespParserOptions;
 
   private currentState: RedisConnectionState = 'idle';

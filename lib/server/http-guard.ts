@@ -62,11 +62,17 @@ export class HttpGuard {
   private readonly log: BurstLog;
   private readonly options: HttpGuardOptions;
   private readonly metrics: ServerMetrics;
+  /** One 'close' listener shared by every socket (`this` is the socket), removed on upgrade. */
+  private readonly onSocketClose: (this: Socket) => void;
 
   constructor(options: HttpGuardOptions, logger: Logger, metrics: ServerMetrics) {
     this.options = options;
     this.metrics = metrics;
     this.log = new BurstLog(logger, 'http_limit');
+    const guard = this;
+    this.onSocketClose = function (this: Socket): void {
+      guard.forget(this);
+    };
   }
 
   get size(): number {
@@ -93,14 +99,16 @@ export class HttpGuard {
     }
     this.open.add(socket);
     this.metrics.httpConnections.set(this.open.size);
-    socket.once('close', () => this.forget(socket));
+    socket.on('close', this.onSocketClose);
   }
 
   private forget(socket: Socket): void {
     if (!this.open.delete(socket)) return;
+    socket.removeListener('close', this.onSocketClose);
     this.metrics.httpConnections.set(this.open.size);
     const group = this.groupOf.get(socket);
     if (group === undefined) return;
+    this.groupOf.delete(socket);
     const left = (this.perAddress.get(group) ?? 1) - 1;
     if (left > 0) this.perAddress.set(group, left);
     else this.perAddress.delete(group);

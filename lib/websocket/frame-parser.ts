@@ -96,7 +96,6 @@ export class FrameParser {
   private readonly deflate: NegotiatedDeflate | undefined;
   /** Made on the first data frame the fast path does not take (memory per idle connection). */
   private assembler: MessageAssembler | undefined;
-  private readonly deliver = (data: string | Buffer, isBinary: boolean): void => this.handler.onMessage(data, isBinary);
 
   private state = READ_HEADER;
   // The header being read (it may arrive split across chunks), then the
@@ -114,7 +113,8 @@ export class FrameParser {
   private opcode = 0;
   private remaining = 0;
   private maskOffset = 0;
-  private controlParts: Buffer[] = [];
+  /** Pieces of the control frame being read (made when one spans chunks; memory per idle connection). */
+  private controlParts: Buffer[] | undefined;
 
   constructor(handler: DecoderHandler, options: DecoderOptions) {
     this.handler = handler;
@@ -204,7 +204,7 @@ export class FrameParser {
   stop(): void {
     this.state = STOPPED;
     this.assembler?.reset();
-    this.controlParts = [];
+    this.controlParts = undefined;
   }
 
   private fault(errorCode: ErrorCode, detail?: string): void {
@@ -213,7 +213,8 @@ export class FrameParser {
   }
 
   private messages(): MessageAssembler {
-    return (this.assembler ??= new MessageAssembler(this.deliver, {
+    const handler = this.handler;
+    return (this.assembler ??= new MessageAssembler((data, isBinary) => handler.onMessage(data, isBinary), {
       maxMessageSize: this.maxMessageSize,
       maxFragments: this.maxFragments,
       deflate: this.deflate,
@@ -331,7 +332,7 @@ export class FrameParser {
     this.remaining -= take;
 
     if (this.opcode >= Opcode.CLOSE) {
-      this.controlParts.push(piece);
+      (this.controlParts ??= []).push(piece);
     } else {
       const fault = this.assembler!.payload(piece);
       if (fault !== undefined) {
@@ -346,8 +347,8 @@ export class FrameParser {
   private endFrame(): void {
     this.state = READ_HEADER;
     if (this.opcode >= Opcode.CLOSE) {
-      const parts = this.controlParts;
-      this.controlParts = [];
+      const parts = this.controlParts ?? [];
+      this.controlParts = undefined;
       this.endControlFrame(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
       return;
     }

@@ -7,14 +7,20 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { Server as TlsServer } from 'node:tls';
+import type { Server as TlsServerType } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from './close-codes.ts';
 import { ReadyState, WebSocketConnection } from './connection.ts';
 import { addressGroup } from './address.ts';
 import { acceptResponse, checkUpgradeRequest, errorResponse, type HandshakeOptions } from './handshake.ts';
 import { acceptDeflateOffer, type PerMessageDeflateOptions } from './permessage-deflate.ts';
+
+// Not `import ... from 'node:tls'`: an ES import of node:tls builds its whole
+// namespace, which reads the lazy `rootCertificates` and keeps ~150 root CA
+// certificates (about 220 KB) on every process's heap, TLS or not.
+const { Server: TlsServer } = createRequire(import.meta.url)('node:tls') as { Server: typeof TlsServerType };
 
 export interface WebSocketServerOptions extends HandshakeOptions {
   /** Largest incoming message in bytes, after reassembly (1009 beyond it). */
