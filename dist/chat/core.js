@@ -377,7 +377,7 @@ export function seconds(now) {
     return Math.floor(now / 1000);
 }
 function truncate(text, max) {
-    return text.length <= max ? text : text.slice(0, max) + '…';
+    return text.length <= max ? text : text.slice(0, max) + '\u2026';
 }
 /** Only the numbers that are set: `undefined` or NaN must not override a default. */
 function definedOnly(options) {

@@ -57,7 +57,7 @@ export function dmFrame(id, from, to, message, timestamp) {
 export function topicsFrame(topics, total = topics.length) {
     const lines = topics.map((t) => `- ${t.topic} (${t.users} ${t.users === 1 ? 'user' : 'users'})`);
     if (total > topics.length)
-        lines.push(`… and ${total - topics.length} more`);
+        lines.push(`\u2026 and ${total - topics.length} more`);
     const text = 'Active Topics:\n' + (lines.length === 0 ? '(none)' : lines.join('\n'));
     const list = topics.map((t) => ({ topic: t.topic, users: t.users }));
     return json(total > topics.length ? { type: 'topics', topics: list, text, total, truncated: true } : { type: 'topics', topics: list, text });

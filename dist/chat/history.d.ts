@@ -5,7 +5,7 @@
  * something: the highest id that left a topic before its time was up or
  * by expiry, and the last id issued before the topic was created.
  */
-import { Queue } from './queue.ts';
+import { FrameQueue } from './frame-queue.ts';
 export interface HistoryLimits {
     /** Milliseconds a message is kept; 0 keeps nothing. */
     messageTtlMs: number;
@@ -14,25 +14,17 @@ export interface HistoryLimits {
     /** Bytes of stored frames (UTF-8, as they go on the wire uncompressed) per topic. */
     maxBytes: number;
 }
-interface StoredMessage {
-    readonly id: number;
-    readonly expiresAt: number;
-    /** UTF-8 size of the frame, counted against the topic's byte budget. */
-    readonly bytes: number;
-    /** The serialised `message` frame; '' once gone. */
-    json: string;
-    /** Expired, dropped, or its topic was deleted: skip when popped from the global queue. */
-    dead: boolean;
-    readonly history: TopicHistory;
-}
-/** One topic's stored messages, oldest (lowest id) first. */
+/** One topic's stored messages, oldest (lowest id) first, as bytes off the heap (frame-queue.ts). */
 export declare class TopicHistory {
-    readonly messages: Queue<StoredMessage>;
-    bytes: number;
+    readonly messages: FrameQueue;
     /** The highest id issued before this topic (this incarnation of its name) was created. */
     readonly createdAfterId: number;
     /** The highest id of this topic that expired or was dropped; 0 if none. */
     goneUpToId: number;
+    /** Its slots in the store's expiry queue that belong to messages already gone (dropped for the bounds). */
+    staleSlots: number;
+    /** The topic was deleted: all its slots in the store's expiry queue are stale. */
+    deleted: boolean;
     constructor(createdAfterId: number);
     /** Frames of unexpired messages with an id above `since`, oldest first. */
     framesAfter(since: number, now: number): string[];
@@ -43,8 +35,16 @@ export declare class TopicHistory {
      * id issued was below `since`), and none of its messages above `since` is gone.
      */
     isCompleteAfter(since: number): boolean;
+    /** Drops the oldest message, remembering its id as gone. */
+    dropOldest(): void;
 }
-/** Every topic's stored messages, with one expiry queue for all of them. */
+/**
+ * Every topic's stored messages, with one expiry queue for all of them: a
+ * slot per stored message, in the order they were stored, naming its topic.
+ * A topic's messages leave in order (expiry or bounds), so its slots map to
+ * its messages in order; those of messages dropped early are counted as
+ * stale and skipped.
+ */
 export declare class MessageStore {
     #private;
     constructor(limits: HistoryLimits);
@@ -55,9 +55,8 @@ export declare class MessageStore {
     restore(history: TopicHistory, id: number, frame: string, expiresAt: number): void;
     /** Removes every message whose time is up. */
     expire(now: number): void;
-    /** Forgets a deleted topic's messages now (their records in the global queue are skipped later). */
+    /** Forgets a deleted topic's messages now (their slots in the expiry queue are skipped later). */
     dropTopic(history: TopicHistory): void;
     /** When the next message expires, if any. */
     nextExpiry(): number | undefined;
 }
-export {};

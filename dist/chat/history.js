@@ -5,27 +5,26 @@
  * something: the highest id that left a topic before its time was up or
  * by expiry, and the last id issued before the topic was created.
  */
+import { FrameQueue } from "./frame-queue.js";
 import { Queue } from "./queue.js";
-/** One topic's stored messages, oldest (lowest id) first. */
+/** One topic's stored messages, oldest (lowest id) first, as bytes off the heap (frame-queue.ts). */
 export class TopicHistory {
-    messages = new Queue();
-    bytes = 0;
+    messages = new FrameQueue();
     /** The highest id issued before this topic (this incarnation of its name) was created. */
     createdAfterId;
     /** The highest id of this topic that expired or was dropped; 0 if none. */
     goneUpToId = 0;
+    /** Its slots in the store's expiry queue that belong to messages already gone (dropped for the bounds). */
+    staleSlots = 0;
+    /** The topic was deleted: all its slots in the store's expiry queue are stale. */
+    deleted = false;
     constructor(createdAfterId) {
         this.createdAfterId = createdAfterId;
     }
     /** Frames of unexpired messages with an id above `since`, oldest first. */
     framesAfter(since, now) {
-        const frames = [];
         // Expiry runs at tick time; skip what is already past its time.
-        this.messages.forEach((m) => {
-            if (m.id > since && m.expiresAt > now)
-                frames.push(m.json);
-        });
-        return frames;
+        return this.messages.framesAfter(since, now);
     }
     /**
      * True when a client that has seen every message up to `since` misses
@@ -36,12 +35,24 @@ export class TopicHistory {
     isCompleteAfter(since) {
         return this.createdAfterId < since && this.goneUpToId <= since;
     }
+    /** Drops the oldest message, remembering its id as gone. */
+    dropOldest() {
+        const id = this.messages.shift();
+        if (id !== undefined && id > this.goneUpToId)
+            this.goneUpToId = id;
+    }
 }
-/** Every topic's stored messages, with one expiry queue for all of them. */
+/**
+ * Every topic's stored messages, with one expiry queue for all of them: a
+ * slot per stored message, in the order they were stored, naming its topic.
+ * A topic's messages leave in order (expiry or bounds), so its slots map to
+ * its messages in order; those of messages dropped early are counted as
+ * stale and skipped.
+ */
 export class MessageStore {
     #limits;
-    /** All stored messages in id order; with one TTL also expiry order. */
-    #all = new Queue();
+    /** The topic of each stored message, in store order (with one TTL also expiry order). */
+    #expiry = new Queue();
     #count = 0;
     constructor(limits) {
         this.#limits = limits;
@@ -52,65 +63,55 @@ export class MessageStore {
     /** Stores a message frame for `ttlMs` (the TTL of the process that accepted it). */
     store(history, id, frame, now, ttlMs = this.#limits.messageTtlMs) {
         const { maxMessages, maxBytes } = this.#limits;
-        const messageTtlMs = ttlMs;
         const bytes = Buffer.byteLength(frame);
-        if (messageTtlMs <= 0 || maxMessages < 1 || bytes > maxBytes) {
+        if (ttlMs <= 0 || maxMessages < 1 || bytes > maxBytes) {
             history.goneUpToId = Math.max(history.goneUpToId, id);
             return;
         }
-        const record = { id, expiresAt: now + ttlMs, bytes, json: frame, dead: false, history };
-        this.#all.push(record);
-        history.messages.push(record);
-        history.bytes += bytes;
-        this.#count++;
-        while (history.messages.size > maxMessages || history.bytes > maxBytes) {
-            const dropped = history.messages.shift();
-            if (dropped === undefined)
-                break;
-            this.#bury(dropped);
+        this.#add(history, id, frame, bytes, now + ttlMs);
+        const messages = history.messages;
+        while (messages.size > maxMessages || messages.bytes > maxBytes) {
+            history.dropOldest();
+            history.staleSlots++;
+            this.#count--;
         }
     }
     /** Puts back a message from a snapshot (in id order, bounds already applied). */
     restore(history, id, frame, expiresAt) {
-        const record = { id, expiresAt, bytes: Buffer.byteLength(frame), json: frame, dead: false, history };
-        this.#all.push(record);
-        history.messages.push(record);
-        history.bytes += record.bytes;
-        this.#count++;
+        this.#add(history, id, frame, Buffer.byteLength(frame), expiresAt);
     }
     /** Removes every message whose time is up. */
     expire(now) {
-        for (let front = this.#liveFront(); front !== undefined && front.expiresAt <= now; front = this.#liveFront()) {
-            this.#all.shift();
-            // One TTL for all: the global front is also its topic's oldest message.
-            front.history.messages.shift();
-            this.#bury(front);
+        for (let front = this.#liveFront(); front !== undefined && front.messages.oldestExpiry() <= now; front = this.#liveFront()) {
+            this.#expiry.shift();
+            front.dropOldest();
+            this.#count--;
         }
     }
-    /** Forgets a deleted topic's messages now (their records in the global queue are skipped later). */
+    /** Forgets a deleted topic's messages now (their slots in the expiry queue are skipped later). */
     dropTopic(history) {
-        history.messages.forEach((m) => this.#bury(m));
+        this.#count -= history.messages.size;
         history.messages.clear();
+        history.deleted = true;
     }
     /** When the next message expires, if any. */
     nextExpiry() {
-        return this.#liveFront()?.expiresAt;
+        return this.#liveFront()?.messages.oldestExpiry();
     }
-    #bury(message) {
-        const history = message.history;
-        history.bytes -= message.bytes;
-        if (message.id > history.goneUpToId)
-            history.goneUpToId = message.id;
-        message.dead = true;
-        message.json = '';
-        this.#count--;
+    #add(history, id, frame, bytes, expiresAt) {
+        history.messages.push(id, expiresAt, frame, bytes);
+        this.#expiry.push(history);
+        this.#count++;
     }
+    /** The topic of the oldest slot that still stands for a stored message (stale slots are dropped on the way). */
     #liveFront() {
-        let front = this.#all.peek();
-        while (front !== undefined && front.dead) {
-            this.#all.shift();
-            front = this.#all.peek();
+        for (let front = this.#expiry.peek(); front !== undefined; front = this.#expiry.peek()) {
+            if (!front.deleted && front.staleSlots === 0)
+                return front;
+            this.#expiry.shift();
+            if (!front.deleted)
+                front.staleSlots--;
         }
-        return front;
+        return undefined;
     }
 }

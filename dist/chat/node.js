@@ -32,7 +32,10 @@ export class ChatNode {
     #log;
     #randomToken;
     #conns = new Map();
-    #byKey = new Map();
+    /** Gone connections whose commands are still in flight: their records stay findable by key until applied. */
+    #gone = new Map();
+    /** `<processId>.`: the start of this process's connection keys. */
+    #keyPrefix;
     /** This process's connections per topic, in join order: the fan-out lists. */
     #fanout = new LocalFanout();
     #deadlines;
@@ -46,6 +49,7 @@ export class ChatNode {
     onEffects = () => { };
     constructor(options, log) {
         this.processId = options.processId;
+        this.#keyPrefix = `${this.processId}.`;
         this.#replicaOptions = options.replica ?? {};
         this.#replica = new ChatReplica(this.#replicaOptions);
         this.edge = new ChatEdge(options.edge ?? {});
@@ -53,7 +57,7 @@ export class ChatNode {
         const node = this;
         this.#router = new EffectRouter({
             processId: this.processId,
-            record: (key) => this.#byKey.get(key),
+            record: (key) => this.#record(key),
             isOpen: (id) => this.#conns.has(id),
             reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
             fanout: this.#fanout,
@@ -74,7 +78,7 @@ export class ChatNode {
         return this.#replica;
     }
     /** Connection records still held (open ones, and gone ones with commands in flight). */
-    trackedConnections = () => this.#byKey.size;
+    trackedConnections = () => this.#conns.size + this.#gone.size;
     /** True in a cluster: figures are then this process's own view. */
     get clustered() {
         return !this.#log.local;
@@ -115,7 +119,6 @@ export class ChatNode {
                 return;
             const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
             this.#conns.set(id, c);
-            this.#byKey.set(c.key, c);
             this.#startJoinTimeout(c, now);
         });
     }
@@ -186,7 +189,7 @@ export class ChatNode {
     /** Applies one command from the log, with its log time. */
     apply(command, now) {
         return this.#call(() => {
-            const own = 'c' in command ? this.#byKey.get(command.c) : undefined;
+            const own = 'c' in command ? this.#record(command.c) : undefined;
             if (own !== undefined && own.inFlight > 0)
                 own.inFlight--;
             if (own !== undefined && (command.t === 'join' || command.t === 'move'))
@@ -400,6 +403,7 @@ export class ChatNode {
     /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
     #forget(c) {
         this.#conns.delete(c.id);
+        this.#gone.set(c.id, c);
         this.#deadlines.cancelJoin(c.id);
         if (c.topic !== undefined)
             this.#fanout.drop(c.topic, c.id);
@@ -407,7 +411,15 @@ export class ChatNode {
     /** A gone connection's record stays findable by key until the last of its commands is applied. */
     #release(c) {
         if (!this.#conns.has(c.id) && c.inFlight === 0)
-            this.#byKey.delete(c.key);
+            this.#gone.delete(c.id);
+    }
+    /** This process's record for a connection key (open, or gone with commands in flight). */
+    #record(key) {
+        if (!key.startsWith(this.#keyPrefix))
+            return undefined;
+        const id = Number(key.slice(this.#keyPrefix.length));
+        const c = this.#conns.get(id) ?? this.#gone.get(id);
+        return c?.key === key ? c : undefined;
     }
     #startJoinTimeout(c, now) {
         this.#deadlines.startJoin(c.id, this.edge.joinDeadline(now));

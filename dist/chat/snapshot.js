@@ -13,7 +13,7 @@ export function takeSnapshot(parts) {
             createdAfterId: t.history.createdAfterId,
             goneUpToId: t.history.goneUpToId,
             members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
-            messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json]),
+            messages: t.history.messages.entries(),
         })),
         tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
     };

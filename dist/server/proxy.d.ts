@@ -12,7 +12,7 @@ export interface TrustedProxies {
     /** True when nothing is trusted (the common case: no work per request). */
     readonly none: boolean;
 }
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) → `1.2.3.4`. */
+/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) becomes `1.2.3.4`. */
 export declare function plainAddress(address: string): string;
 /**
  * Parses `--trust-proxy` entries: addresses, CIDR blocks (`10.0.0.0/8`,

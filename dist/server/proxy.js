@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) → `1.2.3.4`. */
+/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) becomes `1.2.3.4`. */
 export function plainAddress(address) {
     return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address.toLowerCase();
 }
@@ -86,7 +86,7 @@ function forwarded(value) {
     }
     return out;
 }
-/** `[2001:db8::1]:4711` → `2001:db8::1`; `192.0.2.43:47011` → `192.0.2.43`; a bare IPv6 stays. */
+/** `[2001:db8::1]:4711` becomes `2001:db8::1`; `192.0.2.43:47011` becomes `192.0.2.43`; a bare IPv6 stays. */
 function stripPort(hop) {
     if (hop.startsWith('[')) {
         const end = hop.indexOf(']');

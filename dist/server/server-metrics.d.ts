@@ -29,6 +29,6 @@ export interface ServerMetrics {
     render(): string;
     dispose(): void;
 }
-/** A slug fit for a label value: "too many connections" → "too_many_connections". */
+/** A slug fit for a label value: "too many connections" becomes "too_many_connections". */
 export declare function reasonLabel(reason: string): string;
 export declare function createServerMetrics(stats: () => ChatStats): ServerMetrics;

@@ -1,4 +1,10 @@
+import type * as Zlib from 'node:zlib';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
+/**
+ * node:zlib, loaded on first use: a process whose peers never negotiate
+ * compression never carries zlib's code on its heap (memory per process).
+ */
+export declare function zlib(): typeof Zlib;
 /** The compressed payload of one message (RSV1 set on its first frame). */
 export declare function deflatePayload(data: string | Uint8Array, params: NegotiatedDeflate): Buffer;
 export type InflateResult = Buffer | 'too-big' | 'invalid';

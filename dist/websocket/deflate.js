@@ -18,7 +18,15 @@
  * inflater: the tail of what we inflated is the window, given to the next
  * message's inflater as its preset dictionary (RFC 1951 back-references reach into it).
  */
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+let loaded;
+/**
+ * node:zlib, loaded on first use: a process whose peers never negotiate
+ * compression never carries zlib's code on its heap (memory per process).
+ */
+export function zlib() {
+    return (loaded ??= createRequire(import.meta.url)('node:zlib'));
+}
 /** §7.2.1: the end of a sync flush, removed by the sender and put back by the receiver. */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 /** The compressed payload of one message (RSV1 set on its first frame). */
@@ -26,6 +34,7 @@ export function deflatePayload(data, params) {
     // zlib has no 256-byte window (it silently uses 512); with 8 bits we use
     // Huffman coding only, which makes no back-references at all.
     const huffmanOnly = params.compressWindowBits < 9;
+    const { constants, deflateRawSync } = zlib();
     const out = deflateRawSync(data, {
         level: params.level,
         memLevel: params.memLevel,
@@ -52,6 +61,7 @@ export function inflatePayload(parts, size, limit, window) {
     }
     input.set(TAIL, at);
     try {
+        const { constants, inflateRawSync } = zlib();
         return inflateRawSync(input, {
             finishFlush: constants.Z_SYNC_FLUSH,
             maxOutputLength: Math.max(1, limit),

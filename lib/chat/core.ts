@@ -425,7 +425,7 @@ export function seconds(now: number): number {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max) + '…';
+  return text.length <= max ? text : text.slice(0, max) + '\u2026';
 }
 
 /** Only the numbers that are set: `undefined` or NaN must not override a default. */

@@ -97,7 +97,7 @@ export function dmFrame(id: number, from: string, to: string, message: string, t
  */
 export function topicsFrame(topics: readonly TopicSummary[], total: number = topics.length): string {
   const lines = topics.map((t) => `- ${t.topic} (${t.users} ${t.users === 1 ? 'user' : 'users'})`);
-  if (total > topics.length) lines.push(`… and ${total - topics.length} more`);
+  if (total > topics.length) lines.push(`\u2026 and ${total - topics.length} more`);
   const text = 'Active Topics:\n' + (lines.length === 0 ? '(none)' : lines.join('\n'));
   const list = topics.map((t) => ({ topic: t.topic, users: t.users }));
   return json(total > topics.length ? { type: 'topics', topics: list, text, total, truncated: true } : { type: 'topics', topics: list, text });

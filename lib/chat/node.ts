@@ -36,7 +36,10 @@ export class ChatNode {
   readonly #log: CommandLog;
   readonly #randomToken: () => string;
   readonly #conns = new Map<ConnId, NodeConn>();
-  readonly #byKey = new Map<ConnKey, NodeConn>();
+  /** Gone connections whose commands are still in flight: their records stay findable by key until applied. */
+  readonly #gone = new Map<ConnId, NodeConn>();
+  /** `<processId>.`: the start of this process's connection keys. */
+  readonly #keyPrefix: string;
   /** This process's connections per topic, in join order: the fan-out lists. */
   readonly #fanout = new LocalFanout<ConnId>();
   readonly #deadlines: ConnDeadlines<ConnId>;
@@ -51,6 +54,7 @@ export class ChatNode {
 
   constructor(options: NodeOptions, log: CommandLog) {
     this.processId = options.processId;
+    this.#keyPrefix = `${this.processId}.`;
     this.#replicaOptions = options.replica ?? {};
     this.#replica = new ChatReplica(this.#replicaOptions);
     this.edge = new ChatEdge(options.edge ?? {});
@@ -58,7 +62,7 @@ export class ChatNode {
     const node = this;
     this.#router = new EffectRouter({
       processId: this.processId,
-      record: (key) => this.#byKey.get(key),
+      record: (key) => this.#record(key),
       isOpen: (id) => this.#conns.has(id),
       reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
       fanout: this.#fanout,
@@ -81,7 +85,7 @@ export class ChatNode {
   }
 
   /** Connection records still held (open ones, and gone ones with commands in flight). */
-  trackedConnections = (): number => this.#byKey.size;
+  trackedConnections = (): number => this.#conns.size + this.#gone.size;
 
   /** True in a cluster: figures are then this process's own view. */
   get clustered(): boolean {
@@ -123,7 +127,6 @@ export class ChatNode {
       if (this.#conns.has(id)) return;
       const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
       this.#conns.set(id, c);
-      this.#byKey.set(c.key, c);
       this.#startJoinTimeout(c, now);
     });
   }
@@ -192,7 +195,7 @@ export class ChatNode {
   /** Applies one command from the log, with its log time. */
   apply(command: Command, now: number): LocalEffect[] {
     return this.#call(() => {
-      const own = 'c' in command ? this.#byKey.get(command.c) : undefined;
+      const own = 'c' in command ? this.#record(command.c) : undefined;
       if (own !== undefined && own.inFlight > 0) own.inFlight--;
       if (own !== undefined && (command.t === 'join' || command.t === 'move')) own.joinInFlight = false;
       this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && this.#outage.wasRefused(command) ? own.key : undefined;
@@ -390,13 +393,22 @@ export class ChatNode {
   /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
   #forget(c: NodeConn): void {
     this.#conns.delete(c.id);
+    this.#gone.set(c.id, c);
     this.#deadlines.cancelJoin(c.id);
     if (c.topic !== undefined) this.#fanout.drop(c.topic, c.id);
   }
 
   /** A gone connection's record stays findable by key until the last of its commands is applied. */
   #release(c: NodeConn): void {
-    if (!this.#conns.has(c.id) && c.inFlight === 0) this.#byKey.delete(c.key);
+    if (!this.#conns.has(c.id) && c.inFlight === 0) this.#gone.delete(c.id);
+  }
+
+  /** This process's record for a connection key (open, or gone with commands in flight). */
+  #record(key: ConnKey): NodeConn | undefined {
+    if (!key.startsWith(this.#keyPrefix)) return undefined;
+    const id = Number(key.slice(this.#keyPrefix.length));
+    const c = this.#conns.get(id) ?? this.#gone.get(id);
+    return c?.key === key ? c : undefined;
   }
 
   #startJoinTimeout(c: NodeConn, now: number): void {

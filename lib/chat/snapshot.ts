@@ -55,7 +55,7 @@ export function takeSnapshot(parts: ReplicaParts): ReplicaSnapshot {
       createdAfterId: t.history.createdAfterId,
       goneUpToId: t.history.goneUpToId,
       members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null] as const),
-      messages: [...t.history.messages].map((m) => [m.id, m.expiresAt, m.json] as const),
+      messages: t.history.messages.entries(),
     })),
     tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null] as const),
   };

@@ -19,7 +19,7 @@ const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}]/u;
 const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
 
 // Default-ignorable code points render as nothing (U+034F, U+3164 HANGUL
-// FILLER, U+115F/U+1160, U+FFA0 …). In a name they make look-alikes, so they
+// FILLER, U+115F/U+1160, U+FFA0 ...). In a name they make look-alikes, so they
 // are refused, except the emoji variation selectors U+FE0E/U+FE0F, which
 // real emoji names need. U+2800 BRAILLE PATTERN BLANK is not ignorable but
 // renders blank: a name may contain it, not consist of it.

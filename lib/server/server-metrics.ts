@@ -41,7 +41,7 @@ export interface ServerMetrics {
 /** Seconds; from 100 µs (same process) to 10 s (a queue held by a slow link). */
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** A slug fit for a label value: "too many connections" → "too_many_connections". */
+/** A slug fit for a label value: "too many connections" becomes "too_many_connections". */
 export function reasonLabel(reason: string): string {
   return reason.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 60) || 'unknown';
 }

@@ -18,8 +18,18 @@
  * inflater: the tail of what we inflated is the window, given to the next
  * message's inflater as its preset dictionary (RFC 1951 back-references reach into it).
  */
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
+
+let loaded: typeof Zlib | undefined;
+/**
+ * node:zlib, loaded on first use: a process whose peers never negotiate
+ * compression never carries zlib's code on its heap (memory per process).
+ */
+export function zlib(): typeof Zlib {
+  return (loaded ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
+}
 
 /** §7.2.1: the end of a sync flush, removed by the sender and put back by the receiver. */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -29,6 +39,7 @@ export function deflatePayload(data: string | Uint8Array, params: NegotiatedDefl
   // zlib has no 256-byte window (it silently uses 512); with 8 bits we use
   // Huffman coding only, which makes no back-references at all.
   const huffmanOnly = params.compressWindowBits < 9;
+  const { constants, deflateRawSync } = zlib();
   const out = deflateRawSync(data, {
     level: params.level,
     memLevel: params.memLevel,
@@ -58,6 +69,7 @@ export function inflatePayload(parts: readonly Buffer[], size: number, limit: nu
   }
   input.set(TAIL, at);
   try {
+    const { constants, inflateRawSync } = zlib();
     return inflateRawSync(input, {
       finishFlush: constants.Z_SYNC_FLUSH,
       maxOutputLength: Math.max(1, limit),

@@ -24,7 +24,7 @@
  * native memory) on top of the inflated bytes, which the message size limit
  * bounds like the buffered fragments of a plain message.
  */
-import { constants, createInflateRaw } from 'node:zlib';
+import { zlib } from './deflate.ts';
 
 /** What we use of the engine's native handle (see above). */
 interface ZlibHandle {
@@ -82,7 +82,7 @@ export class MessageInflater {
    * Undefined if this Node's zlib handle is not what we expect.
    */
   static open(limit: number, window?: Buffer): MessageInflater | undefined {
-    const engine = createInflateRaw({
+    const engine = zlib().createInflateRaw({
       windowBits: 15,
       chunkSize: 64, // the engine's own output buffer is never used
       ...(window !== undefined && window.length > 0 ? { dictionary: window } : {}),
@@ -129,7 +129,7 @@ export class MessageInflater {
         this.outOffset = 0;
       }
       const space = out.length - this.outOffset;
-      handle.writeSync(constants.Z_SYNC_FLUSH, input, inOff, inLen, out, this.outOffset, space);
+      handle.writeSync(zlib().constants.Z_SYNC_FLUSH, input, inOff, inLen, out, this.outOffset, space);
       if (this.failed) return 'invalid';
       const spaceLeft = this.written[0]!;
       const inputLeft = this.written[1]!;

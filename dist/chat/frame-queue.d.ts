@@ -1,0 +1,34 @@
+/**
+ * A first-in, first-out queue of stored frames that keeps almost nothing
+ * on the JavaScript heap: each frame's UTF-8 bytes go into byte chunks
+ * (Buffers, whose memory is outside the heap) and its id, expiry and place
+ * go into typed arrays. Pushing a frame allocates no object.
+ *
+ * Why: a busy topic stores a message every few hundred microseconds and
+ * keeps each one well past two young-generation collections, so as strings
+ * and records they would all be promoted to the old generation and die
+ * there, and V8 would mark the whole heap again and again to reclaim them.
+ * As bytes they cost the garbage collector nothing.
+ *
+ * A frame never spans chunks. Chunks grow with what the queue holds (small
+ * for a quiet topic, up to MAX_CHUNK for a busy one) and are released as
+ * soon as their last frame is gone.
+ */
+export declare class FrameQueue {
+    #private;
+    get size(): number;
+    get bytes(): number;
+    /** Appends a frame whose UTF-8 size is `byteLength`. */
+    push(id: number, expiresAt: number, frame: string, byteLength: number): void;
+    /** The oldest frame's id, or undefined when empty. */
+    oldestId(): number | undefined;
+    /** The oldest frame's expiry, or undefined when empty. */
+    oldestExpiry(): number | undefined;
+    /** Drops the oldest frame; returns its id (undefined when empty). */
+    shift(): number | undefined;
+    clear(): void;
+    /** The frames with an id above `since` that expire after `now`, oldest first. */
+    framesAfter(since: number, now: number): string[];
+    /** Every frame with its id and expiry, oldest first (for a snapshot). */
+    entries(): [id: number, expiresAt: number, frame: string][];
+}
