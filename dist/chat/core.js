@@ -228,7 +228,7 @@ export class ChatReplica {
         if (resume !== undefined || since !== undefined)
             resumeFields.resumed = record !== undefined;
         if (since !== undefined)
-            resumeFields.recovered = topic.history.isCompleteAfter(since);
+            resumeFields.recovered = topic.history.isCompleteAfter(since, now);
         out.push({ type: 'member', conn, topic: topic.name, username });
         out.push({
             type: 'send',

@@ -29,6 +29,8 @@ export declare class FrameQueue {
     clear(): void;
     /** The frames with an id above `since` that expire after `now`, oldest first. */
     framesAfter(since: number, now: number): string[];
+    /** Whether a frame with an id above `since` is past its time at `now` (still held, not yet expired). */
+    hasExpiredAfter(since: number, now: number): boolean;
     /** Every frame with its id and expiry, oldest first (for a snapshot). */
     entries(): [id: number, expiresAt: number, frame: string][];
 }

@@ -112,6 +112,16 @@ export class FrameQueue {
         }
         return frames;
     }
+    /** Whether a frame with an id above `since` is past its time at `now` (still held, not yet expired). */
+    hasExpiredAfter(since, now) {
+        const capacity = this.#ids.length;
+        for (let i = 0; i < this.#size; i++) {
+            const slot = (this.#head + i) % capacity;
+            if (this.#ids[slot] > since && this.#expires[slot] <= now)
+                return true;
+        }
+        return false;
+    }
     /** Every frame with its id and expiry, oldest first (for a snapshot). */
     entries() {
         const out = [];

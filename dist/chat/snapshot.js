@@ -26,6 +26,7 @@ export function restoreSnapshot(snapshot, parts) {
     for (const [process, seenAt] of snapshot.lastSeen)
         liveness.lastSeen.set(process, seenAt);
     const ghosts = [];
+    const messages = [];
     for (const t of snapshot.topics) {
         const topic = membership.topic(t.name, t.createdAfterId);
         topic.history.goneUpToId = t.goneUpToId;
@@ -35,8 +36,12 @@ export function restoreSnapshot(snapshot, parts) {
                 ghosts.push({ member, ghostUntil });
         }
         for (const [id, expiresAt, json] of t.messages)
-            store.restore(topic.history, id, json, expiresAt);
+            messages.push({ history: topic.history, id, expiresAt, json });
     }
+    // In id order across topics, as they were stored: the expiry queue then matches the original's.
+    messages.sort((a, b) => a.id - b.id);
+    for (const m of messages)
+        store.restore(m.history, m.id, m.json, m.expiresAt);
     ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
     for (const { member, ghostUntil } of ghosts)
         membership.startGrace(member, ghostUntil);

@@ -271,7 +271,7 @@ export class ChatReplica {
     const history = topic.history.framesAfter(since ?? 0, now);
     const resumeFields: { resumeToken: string; resumed?: boolean; recovered?: boolean } = { resumeToken: token };
     if (resume !== undefined || since !== undefined) resumeFields.resumed = record !== undefined;
-    if (since !== undefined) resumeFields.recovered = topic.history.isCompleteAfter(since);
+    if (since !== undefined) resumeFields.recovered = topic.history.isCompleteAfter(since, now);
     out.push({ type: 'member', conn, topic: topic.name, username });
     out.push({
       type: 'send',

@@ -120,6 +120,16 @@ export class FrameQueue {
     return frames;
   }
 
+  /** Whether a frame with an id above `since` is past its time at `now` (still held, not yet expired). */
+  hasExpiredAfter(since: number, now: number): boolean {
+    const capacity = this.#ids.length;
+    for (let i = 0; i < this.#size; i++) {
+      const slot = (this.#head + i) % capacity;
+      if (this.#ids[slot]! > since && this.#expires[slot]! <= now) return true;
+    }
+    return false;
+  }
+
   /** Every frame with its id and expiry, oldest first (for a snapshot). */
   entries(): [id: number, expiresAt: number, frame: string][] {
     const out: [number, number, string][] = [];

@@ -43,10 +43,12 @@ export class TopicHistory {
    * True when a client that has seen every message up to `since` misses
    * nothing by taking `framesAfter(since)`: this incarnation of the topic
    * existed before message `since` was accepted (it was created when the last
-   * id issued was below `since`), and none of its messages above `since` is gone.
+   * id issued was below `since`), and none of its messages above `since` is
+   * gone, or past its time at `now` but not removed yet (with different TTLs
+   * in a cluster, expiry does not always reach a topic's messages in order).
    */
-  isCompleteAfter(since: number): boolean {
-    return this.createdAfterId < since && this.goneUpToId <= since;
+  isCompleteAfter(since: number, now: number): boolean {
+    return this.createdAfterId < since && this.goneUpToId <= since && !this.messages.hasExpiredAfter(since, now);
   }
 
   /** Drops the oldest message, remembering its id as gone. */

@@ -6,7 +6,7 @@
  * (a property test checks it).
  */
 import type { ConnKey } from './commands.ts';
-import type { MessageStore } from './history.ts';
+import type { MessageStore, TopicHistory } from './history.ts';
 import type { Liveness } from './liveness.ts';
 import type { Membership } from './membership.ts';
 import type { TokenBook } from './resume.ts';
@@ -68,6 +68,7 @@ export function restoreSnapshot(snapshot: ReplicaSnapshot, parts: Omit<ReplicaPa
   liveness.liveNow = snapshot.liveNow;
   for (const [process, seenAt] of snapshot.lastSeen) liveness.lastSeen.set(process, seenAt);
   const ghosts = [];
+  const messages: { history: TopicHistory; id: number; expiresAt: number; json: string }[] = [];
   for (const t of snapshot.topics) {
     const topic = membership.topic(t.name, t.createdAfterId);
     topic.history.goneUpToId = t.goneUpToId;
@@ -75,8 +76,11 @@ export function restoreSnapshot(snapshot: ReplicaSnapshot, parts: Omit<ReplicaPa
       const member = membership.add(conn, topic, username, requested);
       if (ghostUntil !== null) ghosts.push({ member, ghostUntil });
     }
-    for (const [id, expiresAt, json] of t.messages) store.restore(topic.history, id, json, expiresAt);
+    for (const [id, expiresAt, json] of t.messages) messages.push({ history: topic.history, id, expiresAt, json });
   }
+  // In id order across topics, as they were stored: the expiry queue then matches the original's.
+  messages.sort((a, b) => a.id - b.id);
+  for (const m of messages) store.restore(m.history, m.id, m.json, m.expiresAt);
   ghosts.sort((a, b) => a.ghostUntil - b.ghostUntil);
   for (const { member, ghostUntil } of ghosts) membership.startGrace(member, ghostUntil);
   for (const [token, conn, topic, username, endedAt] of snapshot.tokens) tokens.load({ token, conn, topic, username, endedAt: endedAt ?? undefined });

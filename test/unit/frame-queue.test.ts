@@ -283,7 +283,7 @@ test('MessageStore: the byte budget drops oldest first; a frame over maxBytes is
   store.store(history, 4, 'x'.repeat(11), 3);
   assert.deepEqual(ids(history), [2, 3], 'too big: not stored, nothing else dropped');
   assert.equal(history.goneUpToId, 4);
-  assert.equal(history.isCompleteAfter(3), false);
+  assert.equal(history.isCompleteAfter(3, 0), false);
   assert.equal(store.count, 2);
 
   store.store(history, 5, '😀😀é', 4); // 10 bytes: everything older goes
@@ -379,7 +379,7 @@ test('MessageStore: restore puts messages back in order', () => {
   assert.deepEqual(history.framesAfter(0, 1005), ['m😀6']);
   assert.equal(history.messages.bytes, Buffer.byteLength('m3m€5m😀6'));
   assert.equal(store.nextExpiry(), 1003);
-  assert.equal(history.isCompleteAfter(2), true);
+  assert.equal(history.isCompleteAfter(2, 0), true);
 
   store.expire(1004);
   assert.deepEqual(ids(history), [5, 6]);
@@ -392,4 +392,36 @@ test('MessageStore: restore puts messages back in order', () => {
   store.expire(10 + TTL);
   assert.equal(store.count, 0);
   assert.equal(history.goneUpToId, 7);
+});
+
+test('a store restored from a snapshot expires like the one it came from (restored in id order across topics)', () => {
+  const limits = { messageTtlMs: 1000, maxMessages: 100, maxBytes: 1_000_000 };
+  const original = new MessageStore(limits);
+  const a = new TopicHistory(0);
+  const b = new TopicHistory(0);
+  original.store(a, 1, 'a1', 0);
+  original.store(b, 2, 'b2', 10);
+  original.store(a, 3, 'a3', 20);
+  // What restoreSnapshot does: every topic's messages, merged back into id order.
+  const restored = new MessageStore(limits);
+  const ra = new TopicHistory(0);
+  const rb = new TopicHistory(0);
+  const all = [...a.messages.entries().map((e) => [ra, ...e] as const), ...b.messages.entries().map((e) => [rb, ...e] as const)];
+  all.sort((x, y) => x[1] - y[1]);
+  for (const [history, id, expiresAt, frame] of all) restored.restore(history, id, frame, expiresAt);
+  original.expire(1015);
+  restored.expire(1015);
+  assert.deepEqual([b.goneUpToId, b.isCompleteAfter(1, 1015), original.count], [2, false, 1]);
+  assert.deepEqual([rb.goneUpToId, rb.isCompleteAfter(1, 1015), restored.count], [2, false, 1]);
+});
+
+test('mixed TTLs: a message past its time but not yet removed makes recovery incomplete', () => {
+  const store = new MessageStore({ messageTtlMs: 1000, maxMessages: 100, maxBytes: 1_000_000 });
+  const a = new TopicHistory(0);
+  store.store(a, 1, 'a1', 0, 1000);
+  store.store(a, 2, 'a2', 10, 50);
+  store.expire(100);
+  assert.deepEqual(a.framesAfter(1, 100), [], 'a2 is hidden as expired');
+  assert.equal(a.isCompleteAfter(1, 100), false);
+  assert.equal(a.isCompleteAfter(2, 100), true);
 });
