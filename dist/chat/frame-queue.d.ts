@@ -2,7 +2,8 @@
  * A first-in, first-out queue of stored frames that keeps almost nothing
  * on the JavaScript heap: each frame's UTF-8 bytes go into byte chunks
  * (Buffers, whose memory is outside the heap) and its id, expiry and place
- * go into typed arrays. Pushing a frame allocates no object.
+ * go into one Float64Array. Pushing a frame allocates no object (a new chunk
+ * now and then).
  *
  * Why: a busy topic stores a message every few hundred microseconds and
  * keeps each one well past two young-generation collections, so as strings

@@ -2,7 +2,8 @@
  * A first-in, first-out queue of stored frames that keeps almost nothing
  * on the JavaScript heap: each frame's UTF-8 bytes go into byte chunks
  * (Buffers, whose memory is outside the heap) and its id, expiry and place
- * go into typed arrays. Pushing a frame allocates no object.
+ * go into one Float64Array. Pushing a frame allocates no object (a new chunk
+ * now and then).
  *
  * Why: a busy topic stores a message every few hundred microseconds and
  * keeps each one well past two young-generation collections, so as strings
@@ -17,14 +18,19 @@
 const MIN_CHUNK = 512;
 const MAX_CHUNK = 64 * 1024;
 const INITIAL_SLOTS = 8;
+/** A ring that grew past this is given back when the queue empties (a burst is over). */
+const KEEP_SLOTS = 64;
+// The fields of one slot in the metadata ring (all exact in a double).
+const ID = 0;
+const EXPIRES = 1;
+/** The serial number of the chunk holding the frame. */
+const CHUNK = 2;
+const OFFSET = 3;
+const LENGTH = 4;
+const FIELDS = 5;
 export class FrameQueue {
-    // Metadata ring: slot (head + i) % capacity holds the i-th oldest frame.
-    #ids = new Float64Array(INITIAL_SLOTS);
-    #expires = new Float64Array(INITIAL_SLOTS);
-    /** The serial number of the chunk holding the frame. */
-    #chunkOf = new Float64Array(INITIAL_SLOTS);
-    #offsets = new Uint32Array(INITIAL_SLOTS);
-    #lengths = new Uint32Array(INITIAL_SLOTS);
+    /** Metadata ring, FIELDS numbers per slot: slot (head + i) % capacity holds the i-th oldest frame. */
+    #meta = new Float64Array(INITIAL_SLOTS * FIELDS);
     #head = 0;
     #size = 0;
     /** UTF-8 bytes of the frames held. */
@@ -42,8 +48,8 @@ export class FrameQueue {
     }
     /** Appends a frame whose UTF-8 size is `byteLength`. */
     push(id, expiresAt, frame, byteLength) {
-        if (this.#size === this.#ids.length)
-            this.#grow();
+        if (this.#size === this.#capacity)
+            this.#resize(this.#capacity * 2);
         let chunk = this.#chunks[this.#chunks.length - 1];
         if (chunk === undefined || chunk.length - this.#used < byteLength) {
             // Big enough for this frame, and for about as much as the queue already holds.
@@ -52,12 +58,13 @@ export class FrameQueue {
             this.#chunks.push(chunk);
             this.#used = 0;
         }
-        const slot = (this.#head + this.#size) % this.#ids.length;
-        this.#ids[slot] = id;
-        this.#expires[slot] = expiresAt;
-        this.#chunkOf[slot] = this.#firstChunk + this.#chunks.length - 1;
-        this.#offsets[slot] = this.#used;
-        this.#lengths[slot] = byteLength;
+        const at = this.#at(this.#size);
+        const meta = this.#meta;
+        meta[at + ID] = id;
+        meta[at + EXPIRES] = expiresAt;
+        meta[at + CHUNK] = this.#firstChunk + this.#chunks.length - 1;
+        meta[at + OFFSET] = this.#used;
+        meta[at + LENGTH] = byteLength;
         chunk.write(frame, this.#used, byteLength, 'utf8');
         this.#used += byteLength;
         this.#bytes += byteLength;
@@ -65,27 +72,27 @@ export class FrameQueue {
     }
     /** The oldest frame's id, or undefined when empty. */
     oldestId() {
-        return this.#size === 0 ? undefined : this.#ids[this.#head];
+        return this.#size === 0 ? undefined : this.#meta[this.#at(0) + ID];
     }
     /** The oldest frame's expiry, or undefined when empty. */
     oldestExpiry() {
-        return this.#size === 0 ? undefined : this.#expires[this.#head];
+        return this.#size === 0 ? undefined : this.#meta[this.#at(0) + EXPIRES];
     }
     /** Drops the oldest frame; returns its id (undefined when empty). */
     shift() {
         if (this.#size === 0)
             return undefined;
-        const slot = this.#head;
-        const id = this.#ids[slot];
-        this.#bytes -= this.#lengths[slot];
-        this.#head = (slot + 1) % this.#ids.length;
+        const at = this.#at(0);
+        const id = this.#meta[at + ID];
+        this.#bytes -= this.#meta[at + LENGTH];
+        this.#head = (this.#head + 1) % this.#capacity;
         this.#size--;
         if (this.#size === 0) {
             this.clear();
         }
         else {
             // Release the chunks before the one the new oldest frame is in.
-            const keepFrom = this.#chunkOf[this.#head];
+            const keepFrom = this.#meta[this.#at(0) + CHUNK];
             while (this.#firstChunk < keepFrom) {
                 this.#chunks.shift();
                 this.#firstChunk++;
@@ -100,24 +107,24 @@ export class FrameQueue {
         this.#head = 0;
         this.#size = 0;
         this.#bytes = 0;
+        if (this.#capacity > KEEP_SLOTS)
+            this.#meta = new Float64Array(INITIAL_SLOTS * FIELDS);
     }
     /** The frames with an id above `since` that expire after `now`, oldest first. */
     framesAfter(since, now) {
         const frames = [];
-        const capacity = this.#ids.length;
         for (let i = 0; i < this.#size; i++) {
-            const slot = (this.#head + i) % capacity;
-            if (this.#ids[slot] > since && this.#expires[slot] > now)
-                frames.push(this.#text(slot));
+            const at = this.#at(i);
+            if (this.#meta[at + ID] > since && this.#meta[at + EXPIRES] > now)
+                frames.push(this.#text(at));
         }
         return frames;
     }
     /** Whether a frame with an id above `since` is past its time at `now` (still held, not yet expired). */
     hasExpiredAfter(since, now) {
-        const capacity = this.#ids.length;
         for (let i = 0; i < this.#size; i++) {
-            const slot = (this.#head + i) % capacity;
-            if (this.#ids[slot] > since && this.#expires[slot] <= now)
+            const at = this.#at(i);
+            if (this.#meta[at + ID] > since && this.#meta[at + EXPIRES] <= now)
                 return true;
         }
         return false;
@@ -125,40 +132,30 @@ export class FrameQueue {
     /** Every frame with its id and expiry, oldest first (for a snapshot). */
     entries() {
         const out = [];
-        const capacity = this.#ids.length;
         for (let i = 0; i < this.#size; i++) {
-            const slot = (this.#head + i) % capacity;
-            out.push([this.#ids[slot], this.#expires[slot], this.#text(slot)]);
+            const at = this.#at(i);
+            out.push([this.#meta[at + ID], this.#meta[at + EXPIRES], this.#text(at)]);
         }
         return out;
     }
-    #text(slot) {
-        const chunk = this.#chunks[this.#chunkOf[slot] - this.#firstChunk];
-        const start = this.#offsets[slot];
-        return chunk.toString('utf8', start, start + this.#lengths[slot]);
+    get #capacity() {
+        return this.#meta.length / FIELDS;
     }
-    /** Doubles the metadata ring, oldest frame first. */
-    #grow() {
-        const capacity = this.#ids.length;
-        const order = (from, to) => {
-            for (let i = 0; i < this.#size; i++)
-                to[i] = from[(this.#head + i) % capacity];
-        };
-        const ids = new Float64Array(capacity * 2);
-        const expires = new Float64Array(capacity * 2);
-        const chunkOf = new Float64Array(capacity * 2);
-        const offsets = new Uint32Array(capacity * 2);
-        const lengths = new Uint32Array(capacity * 2);
-        order(this.#ids, ids);
-        order(this.#expires, expires);
-        order(this.#chunkOf, chunkOf);
-        order(this.#offsets, offsets);
-        order(this.#lengths, lengths);
-        this.#ids = ids;
-        this.#expires = expires;
-        this.#chunkOf = chunkOf;
-        this.#offsets = offsets;
-        this.#lengths = lengths;
+    /** Where the i-th oldest frame's fields start in #meta. */
+    #at(i) {
+        return ((this.#head + i) % this.#capacity) * FIELDS;
+    }
+    #text(at) {
+        const chunk = this.#chunks[this.#meta[at + CHUNK] - this.#firstChunk];
+        const start = this.#meta[at + OFFSET];
+        return chunk.toString('utf8', start, start + this.#meta[at + LENGTH]);
+    }
+    /** Moves the ring into one of `slots` slots, oldest frame first. */
+    #resize(slots) {
+        const meta = new Float64Array(slots * FIELDS);
+        for (let i = 0; i < this.#size; i++)
+            meta.set(this.#meta.subarray(this.#at(i), this.#at(i) + FIELDS), i * FIELDS);
+        this.#meta = meta;
         this.#head = 0;
     }
 }

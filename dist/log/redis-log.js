@@ -84,7 +84,7 @@ export class RedisLog {
         this.#commands.on('ready', () => this.#onReady());
         this.#commands.on('down', (error) => this.#onDown(error));
         this.#commands.on('reconnecting', () => this.reconnects++);
-        this.#reader.on('ready', () => void this.#readLoop());
+        this.#reader.on('ready', () => this.#onReaderReady());
         this.#commands.connect();
         this.#reader.connect();
         this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
@@ -122,6 +122,20 @@ export class RedisLog {
         if (this.#wasHealthy || this.#epoch !== undefined)
             this.#logger.warn('redis_down', { error: error.message });
         this.#wasHealthy = false;
+    }
+    /**
+     * The reader is (back) up. If it was down, the stream may have been trimmed
+     * past its place meanwhile, even while the command link stayed up: it reads
+     * again only after a sync has looked (and loaded the snapshot if so).
+     * Otherwise its first XREAD would skip the trimmed entries without a trace.
+     */
+    #onReaderReady() {
+        if (this.#epoch !== undefined) {
+            this.#synced = false;
+            if (this.#commands.isReady && this.#syncing === undefined)
+                this.#onReady();
+        }
+        void this.#readLoop();
     }
     #onReady() {
         this.#syncing = this.#sync()
@@ -185,9 +199,10 @@ export class RedisLog {
         this.#reading = true;
         try {
             while (!this.#closed && this.#reader.isReady) {
-                if (this.#syncing !== undefined || this.#epoch === undefined) {
+                // Read only from a place a sync has checked (see #onReaderReady).
+                if (this.#syncing !== undefined || this.#epoch === undefined || !this.#synced) {
                     await (this.#syncing ?? this.#commands.whenReady().then(() => this.#syncing));
-                    if (this.#epoch === undefined)
+                    if (this.#epoch === undefined || !this.#synced)
                         await delay(100);
                     continue;
                 }
@@ -196,7 +211,7 @@ export class RedisLog {
                     timeoutMs: READ_BLOCK_MS + STALL_TIMEOUT_MS,
                 });
                 // A reset or a reload moved the read position while this read was out: read again from there.
-                if (this.#syncing !== undefined || position !== this.#position)
+                if (this.#syncing !== undefined || !this.#synced || position !== this.#position)
                     continue;
                 if (Array.isArray(reply)) {
                     const applied = this.#applyBatch(reply);
