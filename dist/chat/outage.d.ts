@@ -26,4 +26,13 @@ export declare class OutageBook {
     /** Once enough log time has passed after a reset: the members to check (then forgotten). */
     reconcileDue(now: number): MemberView[] | undefined;
 }
+/**
+ * Who left and who joined between two views of the same topics (by
+ * connection key; a member whose name or topic changed did both): what a
+ * process's users missed when it skipped part of the log. Leaves first.
+ */
+export declare function missedChanges(before: ReadonlyMap<ConnKey, MemberView>, after: ReadonlyMap<ConnKey, MemberView>): {
+    member: MemberView;
+    joined: boolean;
+}[];
 export {};

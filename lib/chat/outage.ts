@@ -70,3 +70,16 @@ export class OutageBook {
     return reconcile.previous;
   }
 }
+
+/**
+ * Who left and who joined between two views of the same topics (by
+ * connection key; a member whose name or topic changed did both): what a
+ * process's users missed when it skipped part of the log. Leaves first.
+ */
+export function missedChanges(before: ReadonlyMap<ConnKey, MemberView>, after: ReadonlyMap<ConnKey, MemberView>): { member: MemberView; joined: boolean }[] {
+  const same = (a: MemberView, b: MemberView | undefined): boolean => b !== undefined && a.topic === b.topic && a.username === b.username;
+  const changes: { member: MemberView; joined: boolean }[] = [];
+  for (const [conn, member] of before) if (!same(member, after.get(conn))) changes.push({ member, joined: false });
+  for (const [conn, member] of after) if (!same(member, before.get(conn))) changes.push({ member, joined: true });
+  return changes;
+}
