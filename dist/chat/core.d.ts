@@ -13,7 +13,7 @@
  */
 import { type Command, type ConnKey } from './commands.ts';
 import { type MemberView } from './membership.ts';
-import { type ReplicaSnapshot } from './snapshot.ts';
+import { type CapturedSnapshot, type ReplicaSnapshot } from './snapshot.ts';
 import type { Effect } from './effects.ts';
 export type { ReplicaSnapshot } from './snapshot.ts';
 export type { Effect, PendingAck } from './effects.ts';
@@ -72,6 +72,8 @@ export declare class ChatReplica {
     /** Unexpired messages stored for `topic`. */
     storedIn(topic: string): number;
     snapshot(): ReplicaSnapshot;
+    /** The state now, with the stored messages to be read later (see snapshot.ts). */
+    captureSnapshot(): CapturedSnapshot;
     static restore(snapshot: ReplicaSnapshot, options?: Partial<ReplicaOptions>): ChatReplica;
     apply(command: Command, now: number): Effect[];
 }

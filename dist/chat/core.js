@@ -18,7 +18,7 @@ import { Liveness } from "./liveness.js";
 import { Membership } from "./membership.js";
 import { TokenBook } from "./resume.js";
 import { findDmTarget } from "./rooms.js";
-import { restoreSnapshot, takeSnapshot } from "./snapshot.js";
+import { captureSnapshot, restoreSnapshot, takeSnapshot } from "./snapshot.js";
 import { checkMessageText } from "./validate.js";
 import { ChatCloseCode } from "./wire.js";
 export const DEFAULT_REPLICA_OPTIONS = Object.freeze({
@@ -113,7 +113,14 @@ export class ChatReplica {
         return this.#rooms.topics.get(topic)?.history.messages.size ?? 0;
     }
     snapshot() {
-        return takeSnapshot({ membership: this.#rooms, store: this.#store, tokens: this.#tokens, liveness: this.#live, lastId: this.#lastId, messagesTotal: this.#messagesTotal });
+        return takeSnapshot(this.#parts());
+    }
+    /** The state now, with the stored messages to be read later (see snapshot.ts). */
+    captureSnapshot() {
+        return captureSnapshot(this.#parts());
+    }
+    #parts() {
+        return { membership: this.#rooms, store: this.#store, tokens: this.#tokens, liveness: this.#live, lastId: this.#lastId, messagesTotal: this.#messagesTotal };
     }
     static restore(snapshot, options = {}) {
         const replica = new ChatReplica(options);

@@ -34,4 +34,16 @@ export declare class FrameQueue {
     hasExpiredAfter(since: number, now: number): boolean;
     /** Every frame with its id and expiry, oldest first (for a snapshot). */
     entries(): [id: number, expiresAt: number, frame: string][];
+    /**
+     * The frames held now, readable later: a copy of the metadata (small) and
+     * the chunks themselves, which are never written again where a frame
+     * already is. What the queue does afterwards does not change the view.
+     */
+    freeze(): FrozenFrames;
+}
+/** A queue's frames as they were when frozen (FrameQueue.freeze), oldest first. */
+export declare class FrozenFrames {
+    #private;
+    constructor(meta: Float64Array, chunks: readonly Buffer[], firstChunk: number);
+    entries(): [id: number, expiresAt: number, frame: string][];
 }

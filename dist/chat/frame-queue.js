@@ -131,12 +131,18 @@ export class FrameQueue {
     }
     /** Every frame with its id and expiry, oldest first (for a snapshot). */
     entries() {
-        const out = [];
-        for (let i = 0; i < this.#size; i++) {
-            const at = this.#at(i);
-            out.push([this.#meta[at + ID], this.#meta[at + EXPIRES], this.#text(at)]);
-        }
-        return out;
+        return this.freeze().entries();
+    }
+    /**
+     * The frames held now, readable later: a copy of the metadata (small) and
+     * the chunks themselves, which are never written again where a frame
+     * already is. What the queue does afterwards does not change the view.
+     */
+    freeze() {
+        const meta = new Float64Array(this.#size * FIELDS);
+        for (let i = 0; i < this.#size; i++)
+            meta.set(this.#meta.subarray(this.#at(i), this.#at(i) + FIELDS), i * FIELDS);
+        return new FrozenFrames(meta, this.#chunks.slice(), this.#firstChunk);
     }
     get #capacity() {
         return this.#meta.length / FIELDS;
@@ -146,9 +152,7 @@ export class FrameQueue {
         return ((this.#head + i) % this.#capacity) * FIELDS;
     }
     #text(at) {
-        const chunk = this.#chunks[this.#meta[at + CHUNK] - this.#firstChunk];
-        const start = this.#meta[at + OFFSET];
-        return chunk.toString('utf8', start, start + this.#meta[at + LENGTH]);
+        return textAt(this.#meta, at, this.#chunks, this.#firstChunk);
     }
     /** Moves the ring into one of `slots` slots, oldest frame first. */
     #resize(slots) {
@@ -158,4 +162,27 @@ export class FrameQueue {
         this.#meta = meta;
         this.#head = 0;
     }
+}
+/** A queue's frames as they were when frozen (FrameQueue.freeze), oldest first. */
+export class FrozenFrames {
+    #meta;
+    #chunks;
+    #firstChunk;
+    constructor(meta, chunks, firstChunk) {
+        this.#meta = meta;
+        this.#chunks = chunks;
+        this.#firstChunk = firstChunk;
+    }
+    entries() {
+        const out = [];
+        for (let at = 0; at < this.#meta.length; at += FIELDS) {
+            out.push([this.#meta[at + ID], this.#meta[at + EXPIRES], textAt(this.#meta, at, this.#chunks, this.#firstChunk)]);
+        }
+        return out;
+    }
+}
+function textAt(meta, at, chunks, firstChunk) {
+    const chunk = chunks[meta[at + CHUNK] - firstChunk];
+    const start = meta[at + OFFSET];
+    return chunk.toString('utf8', start, start + meta[at + LENGTH]);
 }

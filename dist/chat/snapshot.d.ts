@@ -6,6 +6,7 @@
  * (a property test checks it).
  */
 import type { ConnKey } from './commands.ts';
+import type { FrozenFrames } from './frame-queue.ts';
 import type { MessageStore } from './history.ts';
 import type { Liveness } from './liveness.ts';
 import type { Membership } from './membership.ts';
@@ -37,7 +38,27 @@ export interface ReplicaParts {
     lastId: number;
     messagesTotal: number;
 }
+/**
+ * A snapshot taken at one moment, whose stored messages are read later:
+ * everything but the messages is copied now, and each topic's messages are
+ * a frozen view of its frame queue (see frame-queue.ts). Turning it into
+ * JSON can then be spread over several event-loop turns (snapshotJson).
+ */
+export interface CapturedSnapshot {
+    readonly state: Omit<ReplicaSnapshot, 'topics'> & {
+        topics: Omit<ReplicaSnapshot['topics'][number], 'messages'>[];
+    };
+    readonly messages: readonly FrozenFrames[];
+}
+export declare function captureSnapshot(parts: ReplicaParts): CapturedSnapshot;
 export declare function takeSnapshot(parts: ReplicaParts): ReplicaSnapshot;
+/**
+ * The JSON text of a captured snapshot (JSON.parse gives a ReplicaSnapshot),
+ * in pieces: one per topic's messages, so that a caller can yield to the
+ * event loop between pieces instead of stopping the process for the whole
+ * history at once.
+ */
+export declare function snapshotJson(captured: CapturedSnapshot): Generator<string>;
 /** Fills empty parts from a snapshot; returns the counters. */
 export declare function restoreSnapshot(snapshot: ReplicaSnapshot, parts: Omit<ReplicaParts, 'lastId' | 'messagesTotal'>): {
     lastId: number;

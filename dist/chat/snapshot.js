@@ -1,22 +1,44 @@
-export function takeSnapshot(parts) {
+export function captureSnapshot(parts) {
     const { membership, store, tokens, liveness } = parts;
     store.expire(liveness.now);
+    const topics = [...membership.topics.values()];
     return {
-        version: 1,
-        now: liveness.now,
-        liveNow: liveness.liveNow,
-        lastId: parts.lastId,
-        messagesTotal: parts.messagesTotal,
-        lastSeen: [...liveness.lastSeen],
-        topics: [...membership.topics.values()].map((t) => ({
-            name: t.name,
-            createdAfterId: t.history.createdAfterId,
-            goneUpToId: t.history.goneUpToId,
-            members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
-            messages: t.history.messages.entries(),
-        })),
-        tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
+        state: {
+            version: 1,
+            now: liveness.now,
+            liveNow: liveness.liveNow,
+            lastId: parts.lastId,
+            messagesTotal: parts.messagesTotal,
+            lastSeen: [...liveness.lastSeen],
+            topics: topics.map((t) => ({
+                name: t.name,
+                createdAfterId: t.history.createdAfterId,
+                goneUpToId: t.history.goneUpToId,
+                members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null]),
+            })),
+            tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null]),
+        },
+        messages: topics.map((t) => t.history.messages.freeze()),
     };
+}
+export function takeSnapshot(parts) {
+    const { state, messages } = captureSnapshot(parts);
+    return { ...state, topics: state.topics.map((t, i) => ({ ...t, messages: messages[i].entries() })) };
+}
+/**
+ * The JSON text of a captured snapshot (JSON.parse gives a ReplicaSnapshot),
+ * in pieces: one per topic's messages, so that a caller can yield to the
+ * event loop between pieces instead of stopping the process for the whole
+ * history at once.
+ */
+export function* snapshotJson(captured) {
+    const { topics, ...rest } = captured.state;
+    yield JSON.stringify(rest).slice(0, -1) + ',"topics":[';
+    for (let i = 0; i < topics.length; i++) {
+        const head = JSON.stringify(topics[i]).slice(0, -1);
+        yield (i > 0 ? ',' : '') + head + ',"messages":' + JSON.stringify(captured.messages[i].entries()) + '}';
+    }
+    yield ']}';
 }
 /** Fills empty parts from a snapshot; returns the counters. */
 export function restoreSnapshot(snapshot, parts) {

@@ -18,7 +18,7 @@ import { Liveness } from './liveness.ts';
 import { Membership, type MemberView } from './membership.ts';
 import { TokenBook } from './resume.ts';
 import { findDmTarget, type Member } from './rooms.ts';
-import { restoreSnapshot, takeSnapshot, type ReplicaSnapshot } from './snapshot.ts';
+import { captureSnapshot, restoreSnapshot, takeSnapshot, type CapturedSnapshot, type ReplicaParts, type ReplicaSnapshot } from './snapshot.ts';
 import { checkMessageText } from './validate.ts';
 import type { Effect } from './effects.ts';
 import { ChatCloseCode, type ErrorCode, type Ref } from './wire.ts';
@@ -160,7 +160,16 @@ export class ChatReplica {
   }
 
   snapshot(): ReplicaSnapshot {
-    return takeSnapshot({ membership: this.#rooms, store: this.#store, tokens: this.#tokens, liveness: this.#live, lastId: this.#lastId, messagesTotal: this.#messagesTotal });
+    return takeSnapshot(this.#parts());
+  }
+
+  /** The state now, with the stored messages to be read later (see snapshot.ts). */
+  captureSnapshot(): CapturedSnapshot {
+    return captureSnapshot(this.#parts());
+  }
+
+  #parts(): ReplicaParts {
+    return { membership: this.#rooms, store: this.#store, tokens: this.#tokens, liveness: this.#live, lastId: this.#lastId, messagesTotal: this.#messagesTotal };
   }
 
   static restore(snapshot: ReplicaSnapshot, options: Partial<ReplicaOptions> = {}): ChatReplica {

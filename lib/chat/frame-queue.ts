@@ -139,12 +139,18 @@ export class FrameQueue {
 
   /** Every frame with its id and expiry, oldest first (for a snapshot). */
   entries(): [id: number, expiresAt: number, frame: string][] {
-    const out: [number, number, string][] = [];
-    for (let i = 0; i < this.#size; i++) {
-      const at = this.#at(i);
-      out.push([this.#meta[at + ID]!, this.#meta[at + EXPIRES]!, this.#text(at)]);
-    }
-    return out;
+    return this.freeze().entries();
+  }
+
+  /**
+   * The frames held now, readable later: a copy of the metadata (small) and
+   * the chunks themselves, which are never written again where a frame
+   * already is. What the queue does afterwards does not change the view.
+   */
+  freeze(): FrozenFrames {
+    const meta = new Float64Array(this.#size * FIELDS);
+    for (let i = 0; i < this.#size; i++) meta.set(this.#meta.subarray(this.#at(i), this.#at(i) + FIELDS), i * FIELDS);
+    return new FrozenFrames(meta, this.#chunks.slice(), this.#firstChunk);
   }
 
   get #capacity(): number {
@@ -157,9 +163,7 @@ export class FrameQueue {
   }
 
   #text(at: number): string {
-    const chunk = this.#chunks[this.#meta[at + CHUNK]! - this.#firstChunk]!;
-    const start = this.#meta[at + OFFSET]!;
-    return chunk.toString('utf8', start, start + this.#meta[at + LENGTH]!);
+    return textAt(this.#meta, at, this.#chunks, this.#firstChunk);
   }
 
   /** Moves the ring into one of `slots` slots, oldest frame first. */
@@ -169,4 +173,31 @@ export class FrameQueue {
     this.#meta = meta;
     this.#head = 0;
   }
+}
+
+/** A queue's frames as they were when frozen (FrameQueue.freeze), oldest first. */
+export class FrozenFrames {
+  readonly #meta: Float64Array;
+  readonly #chunks: readonly Buffer[];
+  readonly #firstChunk: number;
+
+  constructor(meta: Float64Array, chunks: readonly Buffer[], firstChunk: number) {
+    this.#meta = meta;
+    this.#chunks = chunks;
+    this.#firstChunk = firstChunk;
+  }
+
+  entries(): [id: number, expiresAt: number, frame: string][] {
+    const out: [number, number, string][] = [];
+    for (let at = 0; at < this.#meta.length; at += FIELDS) {
+      out.push([this.#meta[at + ID]!, this.#meta[at + EXPIRES]!, textAt(this.#meta, at, this.#chunks, this.#firstChunk)]);
+    }
+    return out;
+  }
+}
+
+function textAt(meta: Float64Array, at: number, chunks: readonly Buffer[], firstChunk: number): string {
+  const chunk = chunks[meta[at + CHUNK]! - firstChunk]!;
+  const start = meta[at + OFFSET]!;
+  return chunk.toString('utf8', start, start + meta[at + LENGTH]!);
 }

@@ -6,6 +6,7 @@
  * (a property test checks it).
  */
 import type { ConnKey } from './commands.ts';
+import type { FrozenFrames } from './frame-queue.ts';
 import type { MessageStore, TopicHistory } from './history.ts';
 import type { Liveness } from './liveness.ts';
 import type { Membership } from './membership.ts';
@@ -40,25 +41,60 @@ export interface ReplicaParts {
   messagesTotal: number;
 }
 
-export function takeSnapshot(parts: ReplicaParts): ReplicaSnapshot {
+/**
+ * A snapshot taken at one moment, whose stored messages are read later:
+ * everything but the messages is copied now, and each topic's messages are
+ * a frozen view of its frame queue (see frame-queue.ts). Turning it into
+ * JSON can then be spread over several event-loop turns (snapshotJson).
+ */
+export interface CapturedSnapshot {
+  readonly state: Omit<ReplicaSnapshot, 'topics'> & { topics: Omit<ReplicaSnapshot['topics'][number], 'messages'>[] };
+  readonly messages: readonly FrozenFrames[];
+}
+
+export function captureSnapshot(parts: ReplicaParts): CapturedSnapshot {
   const { membership, store, tokens, liveness } = parts;
   store.expire(liveness.now);
+  const topics = [...membership.topics.values()];
   return {
-    version: 1,
-    now: liveness.now,
-    liveNow: liveness.liveNow,
-    lastId: parts.lastId,
-    messagesTotal: parts.messagesTotal,
-    lastSeen: [...liveness.lastSeen],
-    topics: [...membership.topics.values()].map((t) => ({
-      name: t.name,
-      createdAfterId: t.history.createdAfterId,
-      goneUpToId: t.history.goneUpToId,
-      members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null] as const),
-      messages: t.history.messages.entries(),
-    })),
-    tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null] as const),
+    state: {
+      version: 1,
+      now: liveness.now,
+      liveNow: liveness.liveNow,
+      lastId: parts.lastId,
+      messagesTotal: parts.messagesTotal,
+      lastSeen: [...liveness.lastSeen],
+      topics: topics.map((t) => ({
+        name: t.name,
+        createdAfterId: t.history.createdAfterId,
+        goneUpToId: t.history.goneUpToId,
+        members: t.members.map((m) => [m.conn, m.username, m.requested, m.ghostUntil ?? null] as const),
+      })),
+      tokens: tokens.records().map((r) => [r.token, r.conn, r.topic, r.username, r.endedAt ?? null] as const),
+    },
+    messages: topics.map((t) => t.history.messages.freeze()),
   };
+}
+
+export function takeSnapshot(parts: ReplicaParts): ReplicaSnapshot {
+  const { state, messages } = captureSnapshot(parts);
+  return { ...state, topics: state.topics.map((t, i) => ({ ...t, messages: messages[i]!.entries() })) };
+}
+
+/**
+ * The JSON text of a captured snapshot (JSON.parse gives a ReplicaSnapshot),
+ * in pieces: one per topic's messages, so that a caller can yield to the
+ * event loop between pieces instead of stopping the process for the whole
+ * history at once.
+ */
+export function* snapshotJson(captured: CapturedSnapshot): Generator<string> {
+  const { topics, ...rest } = captured.state;
+  yield JSON.stringify(rest).slice(0, -1) + ',"topics":[';
+  for (let i = 0; i < topics.length; i++) {
+    const head = JSON.stringify(topics[i]).slice(0, -1);
+    yield (i > 0 ? ',' : '') + head + ',"messages":' + JSON.stringify(captured.messages[i]!.entries()) + '}';
+  }
+  yield ']}';
 }
 
 /** Fills empty parts from a snapshot; returns the counters. */

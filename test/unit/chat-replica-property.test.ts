@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatReplica, type Command } from '../../lib/chat/index.ts';
+import { snapshotJson } from '../../lib/chat/snapshot.ts';
 
 const seed = process.env['SEED'] === 'random' ? (Math.random() * 2 ** 31) >>> 0 : Number(process.env['SEED'] ?? 20261206);
 console.log(`# replica property test seed: ${seed} (SEED=${seed} to repeat, SEED=random for a new one)`);
@@ -92,6 +93,22 @@ test('a replica restored from a snapshot gives the same future effects', () => {
     for (const [index, { command, now }] of log.slice(cut).entries()) {
       assert.equal(JSON.stringify(copy.apply(command, now), replacer), JSON.stringify(original.apply(command, now), replacer), `round ${round}, entry ${cut + index}`);
     }
+  }
+});
+
+test('a snapshot captured now and turned into JSON in pieces later is the snapshot of that moment', () => {
+  const next = random(seed + 2);
+  for (let round = 0; round < 20; round++) {
+    const log = randomLog(next, 400);
+    const cut = Math.floor(log.length / 2);
+    const replica = new ChatReplica(OPTIONS);
+    for (const { command, now } of log.slice(0, cut)) replica.apply(command, now);
+    const captured = replica.captureSnapshot();
+    const then = replica.snapshot();
+    // The replica goes on (messages stored, dropped and expired) before the JSON is made.
+    for (const { command, now } of log.slice(cut)) replica.apply(command, now);
+    const pieces = [...snapshotJson(captured)];
+    assert.deepEqual(JSON.parse(pieces.join('')), then, `round ${round}`);
   }
 });
 
