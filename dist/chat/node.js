@@ -17,10 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { processOf } from "./commands.js";
 import { ChatReplica, seconds } from "./core.js";
 import { ChatEdge, toCommand } from "./edge.js";
-import { errorFrame, joinedFrame, leftFrame } from "./frames.js";
+import { errorFrame, leftFrame } from "./frames.js";
 import { ConnDeadlines } from "./deadlines.js";
 import { LocalFanout } from "./fanout.js";
-import { missedChanges, OutageBook } from "./outage.js";
+import { missedChangeFrames, othersIn, OutageBook } from "./outage.js";
 import { ChatCloseCode } from "./wire.js";
 import { EffectRouter } from "./router.js";
 import { NodeConn } from "./local-effects.js";
@@ -98,7 +98,7 @@ export class ChatNode {
     load(snapshot) {
         return this.#call(() => {
             const local = this.#localUsersByTopic();
-            const before = this.#othersIn(local);
+            const before = othersIn(this.#replica.members(), this.processId, local);
             this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
             this.#fanout.clear();
             for (const c of this.#conns.values()) {
@@ -112,7 +112,11 @@ export class ChatNode {
             }
             if (this.#restoreNeeded && this.#log.available)
                 this.#restore(true);
-            this.#announceChanges(local, before, this.#othersIn(local));
+            // Its users hear of the comings and goings they missed, as if they had read the log.
+            const after = othersIn(this.#replica.members(), this.processId, local);
+            for (const { to, frame } of missedChangeFrames(local, before, after, seconds(this.#replica.now))) {
+                this.#emit({ type: 'broadcast', to, except: undefined, frame });
+            }
         });
     }
     /** This process's users per topic (its own view, which a reload does not change). */
@@ -128,31 +132,6 @@ export class ChatNode {
                 list.push(c.id);
         }
         return byTopic;
-    }
-    /** Other processes' members in the topics this process's users are in, by connection key. */
-    #othersIn(topics) {
-        const out = new Map();
-        for (const m of this.#replica.members()) {
-            if (processOf(m.conn) !== this.processId && topics.has(m.topic))
-                out.set(m.conn, m);
-        }
-        return out;
-    }
-    /**
-     * After a reload from a snapshot (this process's place in the log was
-     * gone), its users hear of the comings and goings they missed, as if they
-     * had read the log (the messages they missed are not replayed). Sent to
-     * the connections themselves: a user the snapshot lacks is back in the
-     * fan-out lists only once its re-registration is applied.
-     */
-    #announceChanges(local, before, after) {
-        const timestamp = seconds(this.#replica.now);
-        for (const { member, joined } of missedChanges(before, after)) {
-            const to = local.get(member.topic);
-            const frame = joined ? joinedFrame(member.username, member.topic, timestamp) : leftFrame(member.username, member.topic, timestamp);
-            if (to !== undefined)
-                this.#emit({ type: 'broadcast', to, except: undefined, frame });
-        }
     }
     // ---- calls from the server ------------------------------------------------------
     connect(id, now) {

@@ -5,7 +5,8 @@
  * writes reported `unavailable` (no ack may follow them), and, after the
  * log lost its data, whom to announce as gone once everyone registered again.
  */
-import type { Command, ConnKey } from './commands.ts';
+import { type Command, type ConnKey } from './commands.ts';
+import type { ConnId } from './local-effects.ts';
 import type { MemberView } from './membership.ts';
 type Write = Extract<Command, {
     t: 'say' | 'dm';
@@ -26,13 +27,19 @@ export declare class OutageBook {
     /** Once enough log time has passed after a reset: the members to check (then forgotten). */
     reconcileDue(now: number): MemberView[] | undefined;
 }
+/** Other processes' members in `topics`, by connection key: what a reload from a snapshot compares. */
+export declare function othersIn(members: readonly MemberView[], processId: string, topics: ReadonlyMap<string, unknown>): Map<ConnKey, MemberView>;
 /**
- * Who left and who joined between two views of the same topics (by
- * connection key; a member whose name or topic changed did both): what a
- * process's users missed when it skipped part of the log. Leaves first.
+ * After a reload from a snapshot (this process's place in the log was
+ * gone), what its users missed of the comings and goings in their topics:
+ * `left` for those no longer there, `joined` for newcomers (a member whose
+ * name or topic changed did both), leaves first. `local` is this process's
+ * users per topic: the frames go to the connections themselves, since a
+ * user the snapshot lacks is back in the fan-out lists only once its
+ * re-registration is applied. The messages they missed are not replayed.
  */
-export declare function missedChanges(before: ReadonlyMap<ConnKey, MemberView>, after: ReadonlyMap<ConnKey, MemberView>): {
-    member: MemberView;
-    joined: boolean;
+export declare function missedChangeFrames(local: ReadonlyMap<string, readonly ConnId[]>, before: ReadonlyMap<ConnKey, MemberView>, after: ReadonlyMap<ConnKey, MemberView>, timestamp: number): {
+    to: readonly ConnId[];
+    frame: string;
 }[];
 export {};

@@ -1,3 +1,12 @@
+/**
+ * What one process remembers while its log (Redis) is away, so that the
+ * others hear the truth once it is back and its own users never hear a
+ * thing twice: leaves already announced locally and still to be sent, the
+ * writes reported `unavailable` (no ack may follow them), and, after the
+ * log lost its data, whom to announce as gone once everyone registered again.
+ */
+import { processOf } from "./commands.js";
+import { joinedFrame, leftFrame } from "./frames.js";
 /** Log time after a reset before unregistered members are announced as gone. */
 const RECONCILE_AFTER_MS = 3000;
 export class OutageBook {
@@ -52,19 +61,36 @@ export class OutageBook {
         return reconcile.previous;
     }
 }
+/** Other processes' members in `topics`, by connection key: what a reload from a snapshot compares. */
+export function othersIn(members, processId, topics) {
+    const out = new Map();
+    for (const m of members)
+        if (processOf(m.conn) !== processId && topics.has(m.topic))
+            out.set(m.conn, m);
+    return out;
+}
 /**
- * Who left and who joined between two views of the same topics (by
- * connection key; a member whose name or topic changed did both): what a
- * process's users missed when it skipped part of the log. Leaves first.
+ * After a reload from a snapshot (this process's place in the log was
+ * gone), what its users missed of the comings and goings in their topics:
+ * `left` for those no longer there, `joined` for newcomers (a member whose
+ * name or topic changed did both), leaves first. `local` is this process's
+ * users per topic: the frames go to the connections themselves, since a
+ * user the snapshot lacks is back in the fan-out lists only once its
+ * re-registration is applied. The messages they missed are not replayed.
  */
-export function missedChanges(before, after) {
+export function missedChangeFrames(local, before, after, timestamp) {
     const same = (a, b) => b !== undefined && a.topic === b.topic && a.username === b.username;
-    const changes = [];
-    for (const [conn, member] of before)
-        if (!same(member, after.get(conn)))
-            changes.push({ member, joined: false });
-    for (const [conn, member] of after)
-        if (!same(member, before.get(conn)))
-            changes.push({ member, joined: true });
-    return changes;
+    const out = [];
+    const tell = (m, frame) => {
+        const to = local.get(m.topic);
+        if (to !== undefined && to.length > 0)
+            out.push({ to, frame });
+    };
+    for (const [conn, m] of before)
+        if (!same(m, after.get(conn)))
+            tell(m, leftFrame(m.username, m.topic, timestamp));
+    for (const [conn, m] of after)
+        if (!same(m, before.get(conn)))
+            tell(m, joinedFrame(m.username, m.topic, timestamp));
+    return out;
 }

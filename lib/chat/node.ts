@@ -17,11 +17,11 @@ import { randomBytes } from 'node:crypto';
 import { processOf, type Command, type ConnKey, type LeaveWhy } from './commands.ts';
 import { ChatReplica, seconds, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
 import { ChatEdge, toCommand, type Intent } from './edge.ts';
-import { errorFrame, joinedFrame, leftFrame } from './frames.ts';
+import { errorFrame, leftFrame } from './frames.ts';
 import { ConnDeadlines } from './deadlines.ts';
 import { LocalFanout } from './fanout.ts';
 import type { MemberView } from './membership.ts';
-import { missedChanges, OutageBook } from './outage.ts';
+import { missedChangeFrames, othersIn, OutageBook } from './outage.ts';
 import { ChatCloseCode } from './wire.ts';
 import { EffectRouter } from './router.ts';
 import { NodeConn, type CommandLog, type ConnId, type LocalEffect, type NodeOptions, type Waiting } from './local-effects.ts';
@@ -107,7 +107,7 @@ export class ChatNode {
   load(snapshot: ReplicaSnapshot): LocalEffect[] {
     return this.#call(() => {
       const local = this.#localUsersByTopic();
-      const before = this.#othersIn(local);
+      const before = othersIn(this.#replica.members(), this.processId, local);
       this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
       this.#fanout.clear();
       for (const c of this.#conns.values()) {
@@ -119,7 +119,11 @@ export class ChatNode {
         }
       }
       if (this.#restoreNeeded && this.#log.available) this.#restore(true);
-      this.#announceChanges(local, before, this.#othersIn(local));
+      // Its users hear of the comings and goings they missed, as if they had read the log.
+      const after = othersIn(this.#replica.members(), this.processId, local);
+      for (const { to, frame } of missedChangeFrames(local, before, after, seconds(this.#replica.now))) {
+        this.#emit({ type: 'broadcast', to, except: undefined, frame });
+      }
     });
   }
 
@@ -133,31 +137,6 @@ export class ChatNode {
       else list.push(c.id);
     }
     return byTopic;
-  }
-
-  /** Other processes' members in the topics this process's users are in, by connection key. */
-  #othersIn(topics: Map<string, ConnId[]>): Map<ConnKey, MemberView> {
-    const out = new Map<ConnKey, MemberView>();
-    for (const m of this.#replica.members()) {
-      if (processOf(m.conn) !== this.processId && topics.has(m.topic)) out.set(m.conn, m);
-    }
-    return out;
-  }
-
-  /**
-   * After a reload from a snapshot (this process's place in the log was
-   * gone), its users hear of the comings and goings they missed, as if they
-   * had read the log (the messages they missed are not replayed). Sent to
-   * the connections themselves: a user the snapshot lacks is back in the
-   * fan-out lists only once its re-registration is applied.
-   */
-  #announceChanges(local: Map<string, ConnId[]>, before: Map<ConnKey, MemberView>, after: Map<ConnKey, MemberView>): void {
-    const timestamp = seconds(this.#replica.now);
-    for (const { member, joined } of missedChanges(before, after)) {
-      const to = local.get(member.topic);
-      const frame = joined ? joinedFrame(member.username, member.topic, timestamp) : leftFrame(member.username, member.topic, timestamp);
-      if (to !== undefined) this.#emit({ type: 'broadcast', to, except: undefined, frame });
-    }
   }
 
   // ---- calls from the server ------------------------------------------------------

@@ -5,7 +5,9 @@
  * writes reported `unavailable` (no ack may follow them), and, after the
  * log lost its data, whom to announce as gone once everyone registered again.
  */
-import type { Command, ConnKey } from './commands.ts';
+import { processOf, type Command, type ConnKey } from './commands.ts';
+import { joinedFrame, leftFrame } from './frames.ts';
+import type { ConnId } from './local-effects.ts';
 import type { MemberView } from './membership.ts';
 
 /** Log time after a reset before unregistered members are announced as gone. */
@@ -71,15 +73,35 @@ export class OutageBook {
   }
 }
 
+/** Other processes' members in `topics`, by connection key: what a reload from a snapshot compares. */
+export function othersIn(members: readonly MemberView[], processId: string, topics: ReadonlyMap<string, unknown>): Map<ConnKey, MemberView> {
+  const out = new Map<ConnKey, MemberView>();
+  for (const m of members) if (processOf(m.conn) !== processId && topics.has(m.topic)) out.set(m.conn, m);
+  return out;
+}
+
 /**
- * Who left and who joined between two views of the same topics (by
- * connection key; a member whose name or topic changed did both): what a
- * process's users missed when it skipped part of the log. Leaves first.
+ * After a reload from a snapshot (this process's place in the log was
+ * gone), what its users missed of the comings and goings in their topics:
+ * `left` for those no longer there, `joined` for newcomers (a member whose
+ * name or topic changed did both), leaves first. `local` is this process's
+ * users per topic: the frames go to the connections themselves, since a
+ * user the snapshot lacks is back in the fan-out lists only once its
+ * re-registration is applied. The messages they missed are not replayed.
  */
-export function missedChanges(before: ReadonlyMap<ConnKey, MemberView>, after: ReadonlyMap<ConnKey, MemberView>): { member: MemberView; joined: boolean }[] {
+export function missedChangeFrames(
+  local: ReadonlyMap<string, readonly ConnId[]>,
+  before: ReadonlyMap<ConnKey, MemberView>,
+  after: ReadonlyMap<ConnKey, MemberView>,
+  timestamp: number,
+): { to: readonly ConnId[]; frame: string }[] {
   const same = (a: MemberView, b: MemberView | undefined): boolean => b !== undefined && a.topic === b.topic && a.username === b.username;
-  const changes: { member: MemberView; joined: boolean }[] = [];
-  for (const [conn, member] of before) if (!same(member, after.get(conn))) changes.push({ member, joined: false });
-  for (const [conn, member] of after) if (!same(member, before.get(conn))) changes.push({ member, joined: true });
-  return changes;
+  const out: { to: readonly ConnId[]; frame: string }[] = [];
+  const tell = (m: MemberView, frame: string): void => {
+    const to = local.get(m.topic);
+    if (to !== undefined && to.length > 0) out.push({ to, frame });
+  };
+  for (const [conn, m] of before) if (!same(m, after.get(conn))) tell(m, leftFrame(m.username, m.topic, timestamp));
+  for (const [conn, m] of after) if (!same(m, before.get(conn))) tell(m, joinedFrame(m.username, m.topic, timestamp));
+  return out;
 }
