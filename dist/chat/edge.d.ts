@@ -86,7 +86,6 @@ export declare class ChatEdge {
     #private;
     readonly options: Readonly<EdgeOptions>;
     constructor(options?: Partial<EdgeOptions>);
-    newConn(now: number): EdgeConn;
     /** One text frame; `joined` is whether the connection is (or is about to be) in a topic. */
     receiveText(c: EdgeConn, text: string, joined: boolean, now: number): Intent[];
     receiveBinary(c: EdgeConn, now: number): Intent[];

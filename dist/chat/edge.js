@@ -47,9 +47,6 @@ export class ChatEdge {
         }
         this.options = merged;
     }
-    newConn(now) {
-        return new EdgeConn(this.options, now);
-    }
     /** One text frame; `joined` is whether the connection is (or is about to be) in a topic. */
     receiveText(c, text, joined, now) {
         const out = [];

@@ -88,9 +88,9 @@ export class Membership {
     }
     // ---- indexes -------------------------------------------------------------
     #register(conn, topic, username, requested) {
-        let own = this.#byProcess.get(processOf(conn));
+        const process = processOf(conn);
+        let own = this.#byProcess.get(process);
         if (own === undefined) {
-            const process = processOf(conn);
             own = { process, members: new Set() };
             this.#byProcess.set(process, own);
         }

@@ -97,10 +97,6 @@ export class ChatEdge {
     this.options = merged;
   }
 
-  newConn(now: number): EdgeConn {
-    return new EdgeConn(this.options, now);
-  }
-
   /** One text frame; `joined` is whether the connection is (or is about to be) in a topic. */
   receiveText(c: EdgeConn, text: string, joined: boolean, now: number): Intent[] {
     const out: Intent[] = [];

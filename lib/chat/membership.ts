@@ -116,9 +116,9 @@ export class Membership {
   // ---- indexes -------------------------------------------------------------
 
   #register(conn: ConnKey, topic: Topic, username: string, requested: string): Member {
-    let own = this.#byProcess.get(processOf(conn));
+    const process = processOf(conn);
+    let own = this.#byProcess.get(process);
     if (own === undefined) {
-      const process = processOf(conn);
       own = { process, members: new Set() };
       this.#byProcess.set(process, own);
     }
