@@ -5,6 +5,7 @@
 // generator's own CPU time (process.cpuUsage(), all threads) and what the
 // clients saw. bench/run.js drives it; it also runs on its own:
 //   node bench/load.js --scenario fanout [--target ours|baseline] [--duration 5] [--node-flags=--max-semi-space-size=4]
+//                      [--node-flags=--trace-gc --server-stdout /tmp/gc.log]  (then: grep -c Mark-Compact /tmp/gc.log)
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -346,11 +347,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       'cpu-prof-dir': { type: 'string' },
       // V8 flags for the server process, e.g. --node-flags=--max-semi-space-size=4 --node-flags=--trace-gc
       'node-flags': { type: 'string', multiple: true, default: [] },
+      // The server's stdout (where --trace-gc writes) goes to this file.
+      'server-stdout': { type: 'string' },
     },
   });
   // --cpu-prof-dir DIR: the server runs under `node --cpu-prof` and writes its profile there on exit.
   const nodeArgs = [...(values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof-dir']] : []), ...values['node-flags']];
-  const server = await startServer(values.target, { nodeArgs });
+  const server = await startServer(values.target, { nodeArgs, stdoutFile: values['server-stdout'] });
   try {
     const result = await runScenario(values.scenario, server, { duration: Number(values.duration), workers: Number(values.workers) });
     console.log(JSON.stringify({ scenario: values.scenario, target: values.target, ...result }, null, 2));

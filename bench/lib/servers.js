@@ -1,7 +1,7 @@
 // Starting and stopping the servers under test, and reading their CPU time
 // and memory from /proc. Every child is killed when this process exits.
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { get } from 'node:http';
@@ -109,12 +109,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * until GET /healthz answers. The server runs under `--expose-gc` with the
  * probe preloaded, so `probe()` can ask it for a GC'd memory reading.
  */
-export async function startServer(kind, { extraArgs = [], nodeArgs = [] } = {}) {
+export async function startServer(kind, { extraArgs = [], nodeArgs = [], stdoutFile } = {}) {
   const port = await freePort();
   const args = [...nodeArgs, '--expose-gc', '--import', PROBE, SCRIPTS[kind], '--port', String(port), '--host', '127.0.0.1'];
   if (kind === 'ours') args.push(...OURS_FLAGS);
   args.push(...extraArgs);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdoutFile: where the server's stdout goes (e.g. V8's --trace-gc lines); otherwise nowhere.
+  const stdout = stdoutFile === undefined ? 'ignore' : openSync(stdoutFile, 'w');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') closeSync(stdout);
   children.add(child);
   const tail = [];
   const probes = [];
