@@ -18,6 +18,7 @@ import { processOf } from "./commands.js";
 import { ChatReplica, seconds } from "./core.js";
 import { ChatEdge, toCommand } from "./edge.js";
 import { errorFrame, leftFrame } from "./frames.js";
+import { ConnRecords } from "./conn-records.js";
 import { ConnDeadlines } from "./deadlines.js";
 import { LocalFanout } from "./fanout.js";
 import { missedChangeFrames, othersIn, OutageBook } from "./outage.js";
@@ -31,11 +32,7 @@ export class ChatNode {
     #replicaOptions;
     #log;
     #randomToken;
-    #conns = new Map();
-    /** Gone connections whose commands are still in flight: their records stay findable by key until applied. */
-    #gone = new Map();
-    /** `<processId>.`: the start of this process's connection keys. */
-    #keyPrefix;
+    #conns;
     /** This process's connections per topic, in join order: the fan-out lists. */
     #fanout = new LocalFanout();
     #deadlines;
@@ -49,7 +46,7 @@ export class ChatNode {
     onEffects = () => { };
     constructor(options, log) {
         this.processId = options.processId;
-        this.#keyPrefix = `${this.processId}.`;
+        this.#conns = new ConnRecords(this.processId);
         this.#replicaOptions = options.replica ?? {};
         this.#replica = new ChatReplica(this.#replicaOptions);
         this.edge = new ChatEdge(options.edge ?? {});
@@ -57,8 +54,8 @@ export class ChatNode {
         const node = this;
         this.#router = new EffectRouter({
             processId: this.processId,
-            record: (key) => this.#record(key),
-            isOpen: (id) => this.#conns.has(id),
+            record: (key) => this.#conns.byKey(key),
+            isOpen: (id) => this.#conns.isOpen(id),
             reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
             fanout: this.#fanout,
             outage: this.#outage,
@@ -78,7 +75,7 @@ export class ChatNode {
         return this.#replica;
     }
     /** Connection records still held (open ones, and gone ones with commands in flight). */
-    trackedConnections = () => this.#conns.size + this.#gone.size;
+    trackedConnections = () => this.#conns.tracked;
     /** True in a cluster: figures are then this process's own view. */
     get clustered() {
         return !this.#log.local;
@@ -97,7 +94,7 @@ export class ChatNode {
      */
     load(snapshot) {
         return this.#call(() => {
-            const local = this.#localUsersByTopic();
+            const local = this.#conns.usersByTopic();
             const before = othersIn(this.#replica.members(), this.processId, local);
             this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
             this.#fanout.clear();
@@ -119,27 +116,13 @@ export class ChatNode {
             }
         });
     }
-    /** This process's users per topic (its own view, which a reload does not change). */
-    #localUsersByTopic() {
-        const byTopic = new Map();
-        for (const c of this.#conns.values()) {
-            if (c.topic === undefined || c.closing)
-                continue;
-            const list = byTopic.get(c.topic);
-            if (list === undefined)
-                byTopic.set(c.topic, [c.id]);
-            else
-                list.push(c.id);
-        }
-        return byTopic;
-    }
     // ---- calls from the server ------------------------------------------------------
     connect(id, now) {
         return this.#call(() => {
-            if (this.#conns.has(id))
+            if (this.#conns.isOpen(id))
                 return;
             const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
-            this.#conns.set(id, c);
+            this.#conns.add(c);
             this.#startJoinTimeout(c, now);
         });
     }
@@ -177,7 +160,7 @@ export class ChatNode {
             this.#forget(c);
             if (c.topic !== undefined || c.joinInFlight)
                 this.#appendLeave(c, why, detail);
-            this.#release(c);
+            this.#conns.release(c);
         });
     }
     /** Timers: join and idle timeouts, and (one process) the replica's expiry and grace deadlines. */
@@ -210,7 +193,7 @@ export class ChatNode {
     /** Applies one command from the log, with its log time. */
     apply(command, now) {
         return this.#call(() => {
-            const own = 'c' in command ? this.#record(command.c) : undefined;
+            const own = 'c' in command ? this.#conns.byKey(command.c) : undefined;
             if (own !== undefined && own.inFlight > 0)
                 own.inFlight--;
             if (own !== undefined && (command.t === 'join' || command.t === 'move'))
@@ -223,7 +206,7 @@ export class ChatNode {
                 own.token = command.token;
             if (own !== undefined) {
                 this.#flushWaiting(own);
-                this.#release(own);
+                this.#conns.release(own);
             }
             if (this.#restoreNeeded && this.#log.available)
                 this.#restore(true);
@@ -274,7 +257,7 @@ export class ChatNode {
                 this.#emit({ type: 'close', conn: c.id, code: ChatCloseCode.NORMAL, reason: 'quit' });
                 c.closing = true;
                 this.#forget(c);
-                this.#release(c);
+                this.#conns.release(c);
                 return;
             case 'close':
                 this.#closeByServer(c, intent.code, intent.reason, intent.detail);
@@ -319,8 +302,8 @@ export class ChatNode {
             if (command.t === 'leave')
                 this.#leaveLocally(c, command);
             c.inFlight = Math.max(0, c.inFlight - 1);
-            if (!this.#conns.has(c.id)) {
-                this.#release(c);
+            if (!this.#conns.isOpen(c.id)) {
+                this.#conns.release(c);
                 return;
             }
             if (command.t === 'join' || command.t === 'move') {
@@ -350,7 +333,7 @@ export class ChatNode {
             const to = this.#fanout.handOut(topic);
             if (to.length > 0)
                 this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
-            if (command.why === 'leave' && this.#conns.has(c.id)) {
+            if (command.why === 'leave' && this.#conns.isOpen(c.id)) {
                 this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
             }
             c.topic = undefined;
@@ -391,7 +374,7 @@ export class ChatNode {
             c.waiting = undefined;
     }
     #emitReply(c, item) {
-        if (!this.#conns.has(c.id))
+        if (!this.#conns.isOpen(c.id))
             return;
         let frame;
         if (item.kind === 'reply')
@@ -418,29 +401,15 @@ export class ChatNode {
             this.#appendLeave(c, 'server', detail);
         c.closing = true;
         this.#forget(c);
-        this.#release(c);
+        this.#conns.release(c);
         this.#emit({ type: 'close', conn: c.id, code, reason });
     }
     /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
     #forget(c) {
-        this.#conns.delete(c.id);
-        this.#gone.set(c.id, c);
+        this.#conns.close(c);
         this.#deadlines.cancelJoin(c.id);
         if (c.topic !== undefined)
             this.#fanout.drop(c.topic, c.id);
-    }
-    /** A gone connection's record stays findable by key until the last of its commands is applied. */
-    #release(c) {
-        if (!this.#conns.has(c.id) && c.inFlight === 0)
-            this.#gone.delete(c.id);
-    }
-    /** This process's record for a connection key (open, or gone with commands in flight). */
-    #record(key) {
-        if (!key.startsWith(this.#keyPrefix))
-            return undefined;
-        const id = Number(key.slice(this.#keyPrefix.length));
-        const c = this.#conns.get(id) ?? this.#gone.get(id);
-        return c?.key === key ? c : undefined;
     }
     #startJoinTimeout(c, now) {
         this.#deadlines.startJoin(c.id, this.edge.joinDeadline(now));

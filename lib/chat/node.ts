@@ -18,6 +18,7 @@ import { processOf, type Command, type ConnKey, type LeaveWhy } from './commands
 import { ChatReplica, seconds, type ReplicaOptions, type ReplicaSnapshot, type ReplicaStats } from './core.ts';
 import { ChatEdge, toCommand, type Intent } from './edge.ts';
 import { errorFrame, leftFrame } from './frames.ts';
+import { ConnRecords } from './conn-records.ts';
 import { ConnDeadlines } from './deadlines.ts';
 import { LocalFanout } from './fanout.ts';
 import type { MemberView } from './membership.ts';
@@ -35,11 +36,7 @@ export class ChatNode {
   readonly #replicaOptions: Partial<ReplicaOptions>;
   readonly #log: CommandLog;
   readonly #randomToken: () => string;
-  readonly #conns = new Map<ConnId, NodeConn>();
-  /** Gone connections whose commands are still in flight: their records stay findable by key until applied. */
-  readonly #gone = new Map<ConnId, NodeConn>();
-  /** `<processId>.`: the start of this process's connection keys. */
-  readonly #keyPrefix: string;
+  readonly #conns: ConnRecords;
   /** This process's connections per topic, in join order: the fan-out lists. */
   readonly #fanout = new LocalFanout<ConnId>();
   readonly #deadlines: ConnDeadlines<ConnId>;
@@ -54,7 +51,7 @@ export class ChatNode {
 
   constructor(options: NodeOptions, log: CommandLog) {
     this.processId = options.processId;
-    this.#keyPrefix = `${this.processId}.`;
+    this.#conns = new ConnRecords(this.processId);
     this.#replicaOptions = options.replica ?? {};
     this.#replica = new ChatReplica(this.#replicaOptions);
     this.edge = new ChatEdge(options.edge ?? {});
@@ -62,8 +59,8 @@ export class ChatNode {
     const node = this;
     this.#router = new EffectRouter({
       processId: this.processId,
-      record: (key) => this.#record(key),
-      isOpen: (id) => this.#conns.has(id),
+      record: (key) => this.#conns.byKey(key),
+      isOpen: (id) => this.#conns.isOpen(id),
       reachableOn: (topic) => this.#replica.reachableOn(topic, this.processId),
       fanout: this.#fanout,
       outage: this.#outage,
@@ -85,7 +82,7 @@ export class ChatNode {
   }
 
   /** Connection records still held (open ones, and gone ones with commands in flight). */
-  trackedConnections = (): number => this.#conns.size + this.#gone.size;
+  trackedConnections = (): number => this.#conns.tracked;
 
   /** True in a cluster: figures are then this process's own view. */
   get clustered(): boolean {
@@ -106,7 +103,7 @@ export class ChatNode {
    */
   load(snapshot: ReplicaSnapshot): LocalEffect[] {
     return this.#call(() => {
-      const local = this.#localUsersByTopic();
+      const local = this.#conns.usersByTopic();
       const before = othersIn(this.#replica.members(), this.processId, local);
       this.#replica = ChatReplica.restore(snapshot, this.#replicaOptions);
       this.#fanout.clear();
@@ -127,25 +124,13 @@ export class ChatNode {
     });
   }
 
-  /** This process's users per topic (its own view, which a reload does not change). */
-  #localUsersByTopic(): Map<string, ConnId[]> {
-    const byTopic = new Map<string, ConnId[]>();
-    for (const c of this.#conns.values()) {
-      if (c.topic === undefined || c.closing) continue;
-      const list = byTopic.get(c.topic);
-      if (list === undefined) byTopic.set(c.topic, [c.id]);
-      else list.push(c.id);
-    }
-    return byTopic;
-  }
-
   // ---- calls from the server ------------------------------------------------------
 
   connect(id: ConnId, now: number): LocalEffect[] {
     return this.#call(() => {
-      if (this.#conns.has(id)) return;
+      if (this.#conns.isOpen(id)) return;
       const c = new NodeConn(id, `${this.processId}.${id}`, this.edge.options, now);
-      this.#conns.set(id, c);
+      this.#conns.add(c);
       this.#startJoinTimeout(c, now);
     });
   }
@@ -179,7 +164,7 @@ export class ChatNode {
       if (c === undefined) return;
       this.#forget(c);
       if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, why, detail);
-      this.#release(c);
+      this.#conns.release(c);
     });
   }
 
@@ -214,7 +199,7 @@ export class ChatNode {
   /** Applies one command from the log, with its log time. */
   apply(command: Command, now: number): LocalEffect[] {
     return this.#call(() => {
-      const own = 'c' in command ? this.#record(command.c) : undefined;
+      const own = 'c' in command ? this.#conns.byKey(command.c) : undefined;
       if (own !== undefined && own.inFlight > 0) own.inFlight--;
       if (own !== undefined && (command.t === 'join' || command.t === 'move')) own.joinInFlight = false;
       this.#noAckFor = own !== undefined && (command.t === 'say' || command.t === 'dm') && this.#outage.wasRefused(command) ? own.key : undefined;
@@ -223,7 +208,7 @@ export class ChatNode {
       if (own !== undefined && (command.t === 'join' || command.t === 'move') && this.#replica.memberOf(own.key) !== undefined) own.token = command.token;
       if (own !== undefined) {
         this.#flushWaiting(own);
-        this.#release(own);
+        this.#conns.release(own);
       }
       if (this.#restoreNeeded && this.#log.available) this.#restore(true);
       const unrestored = this.#outage.reconcileDue(now);
@@ -274,7 +259,7 @@ export class ChatNode {
         this.#emit({ type: 'close', conn: c.id, code: ChatCloseCode.NORMAL, reason: 'quit' });
         c.closing = true;
         this.#forget(c);
-        this.#release(c);
+        this.#conns.release(c);
         return;
       case 'close':
         this.#closeByServer(c, intent.code, intent.reason, intent.detail);
@@ -315,8 +300,8 @@ export class ChatNode {
       if (c === undefined) return;
       if (command.t === 'leave') this.#leaveLocally(c, command);
       c.inFlight = Math.max(0, c.inFlight - 1);
-      if (!this.#conns.has(c.id)) {
-        this.#release(c);
+      if (!this.#conns.isOpen(c.id)) {
+        this.#conns.release(c);
         return;
       }
       if (command.t === 'join' || command.t === 'move') {
@@ -343,7 +328,7 @@ export class ChatNode {
       this.#fanout.drop(topic, c.id);
       const to = this.#fanout.handOut(topic);
       if (to.length > 0) this.#emit({ type: 'broadcast', to, except: undefined, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
-      if (command.why === 'leave' && this.#conns.has(c.id)) {
+      if (command.why === 'leave' && this.#conns.isOpen(c.id)) {
         this.#emit({ type: 'send', to: c.id, frame: leftFrame(c.username, topic, seconds(c.lastActivity)) });
       }
       c.topic = undefined;
@@ -382,7 +367,7 @@ export class ChatNode {
   }
 
   #emitReply(c: NodeConn, item: Waiting): void {
-    if (!this.#conns.has(c.id)) return;
+    if (!this.#conns.isOpen(c.id)) return;
     let frame: string | undefined;
     if (item.kind === 'reply') frame = item.frame;
     else if (item.kind === 'list') frame = this.#replica.topicsFrame();
@@ -405,29 +390,15 @@ export class ChatNode {
     if (c.topic !== undefined || c.joinInFlight) this.#appendLeave(c, 'server', detail);
     c.closing = true;
     this.#forget(c);
-    this.#release(c);
+    this.#conns.release(c);
     this.#emit({ type: 'close', conn: c.id, code, reason });
   }
 
   /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
   #forget(c: NodeConn): void {
-    this.#conns.delete(c.id);
-    this.#gone.set(c.id, c);
+    this.#conns.close(c);
     this.#deadlines.cancelJoin(c.id);
     if (c.topic !== undefined) this.#fanout.drop(c.topic, c.id);
-  }
-
-  /** A gone connection's record stays findable by key until the last of its commands is applied. */
-  #release(c: NodeConn): void {
-    if (!this.#conns.has(c.id) && c.inFlight === 0) this.#gone.delete(c.id);
-  }
-
-  /** This process's record for a connection key (open, or gone with commands in flight). */
-  #record(key: ConnKey): NodeConn | undefined {
-    if (!key.startsWith(this.#keyPrefix)) return undefined;
-    const id = Number(key.slice(this.#keyPrefix.length));
-    const c = this.#conns.get(id) ?? this.#gone.get(id);
-    return c?.key === key ? c : undefined;
   }
 
   #startJoinTimeout(c: NodeConn, now: number): void {
