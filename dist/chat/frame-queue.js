@@ -139,10 +139,7 @@ export class FrameQueue {
      * already is. What the queue does afterwards does not change the view.
      */
     freeze() {
-        const meta = new Float64Array(this.#size * FIELDS);
-        for (let i = 0; i < this.#size; i++)
-            meta.set(this.#meta.subarray(this.#at(i), this.#at(i) + FIELDS), i * FIELDS);
-        return new FrozenFrames(meta, this.#chunks.slice(), this.#firstChunk);
+        return new FrozenFrames(this.#inOrder(this.#size), this.#chunks.slice(), this.#firstChunk);
     }
     get #capacity() {
         return this.#meta.length / FIELDS;
@@ -156,11 +153,19 @@ export class FrameQueue {
     }
     /** Moves the ring into one of `slots` slots, oldest frame first. */
     #resize(slots) {
-        const meta = new Float64Array(slots * FIELDS);
-        for (let i = 0; i < this.#size; i++)
-            meta.set(this.#meta.subarray(this.#at(i), this.#at(i) + FIELDS), i * FIELDS);
-        this.#meta = meta;
+        this.#meta = this.#inOrder(slots);
         this.#head = 0;
+    }
+    /** The metadata of the frames held, oldest first, in a new ring of `slots` slots (the ring is at most two runs). */
+    #inOrder(slots) {
+        const meta = new Float64Array(slots * FIELDS);
+        const start = this.#head * FIELDS;
+        const end = start + this.#size * FIELDS;
+        const wrap = this.#meta.length;
+        meta.set(this.#meta.subarray(start, Math.min(end, wrap)));
+        if (end > wrap)
+            meta.set(this.#meta.subarray(0, end - wrap), wrap - start);
+        return meta;
     }
 }
 /** A queue's frames as they were when frozen (FrameQueue.freeze), oldest first. */
