@@ -2,7 +2,7 @@
 // The wschat chat server. `node bin/server.js --help` lists the options.
 import { OptionsError, parseServerOptions, usage } from '../dist/server/options.js';
 import { createLogger } from '../dist/server/logger.js';
-import { createChatServer } from '../dist/server/chat-server.js';
+import { createChatServer, loadClusterSupport } from '../dist/server/chat-server.js';
 
 let options;
 try {
@@ -18,6 +18,8 @@ if (options === 'help') {
 }
 
 const logger = createLogger(options.logLevel);
+// A process on its own never loads the cluster code.
+if (options.redis) await loadClusterSupport();
 let chat;
 try {
   chat = createChatServer(options, logger);

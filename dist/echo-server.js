@@ -1,13 +1,7 @@
-/**
- * A plain WebSocket echo server on the library, for conformance suites such
- * as Autobahn: every message comes back unchanged as one message of the same
- * type, on any path. Knows nothing of chat.
- */
 import { createServer } from 'node:http';
 import { WebSocketServer } from "./websocket/server.js";
 export async function startEchoServer(options = {}) {
     const server = createServer((req, res) => {
-        // A request without Upgrade reaches `request`, not `upgrade` (RFC 6455 §4.2.2).
         req.resume();
         const body = 'Upgrade Required: this is a WebSocket endpoint\n';
         res.writeHead(426, {

@@ -1,14 +1,9 @@
 export const COMMAND_VERSION = 1;
-/** The process part of a connection key. */
 export function processOf(conn) {
     const dot = conn.lastIndexOf('.');
     return dot === -1 ? conn : conn.slice(0, dot);
 }
 const TYPES = new Set(['join', 'move', 'leave', 'say', 'dm', 'typing', 'tick', 'stop', 'restore']);
-/**
- * Reads a command from the log. Commands are written by our own processes,
- * so this checks the envelope (version and type), not every field.
- */
 export function decodeCommand(json) {
     let value;
     try {

@@ -1,16 +1,3 @@
-/**
- * The chat replica: the state every process of a cluster must share (topics,
- * members, names, history, ids, resume tokens, which processes are alive)
- * and the rules that change it. `apply(command, now)` is the only way in:
- * pure, no sockets, no timers, no clock, no randomness. The time comes with
- * each command (from the log), ids are derived from it, and the effects come
- * out addressed to connections (`<process>.<n>`) or to a topic. Every
- * process applies the same commands in the same order and so computes the
- * same state; each carries out only the effects for its own connections.
- *
- * What belongs to one connection (parsing, rate limits, timers, the lobby)
- * is not here: see edge.ts.
- */
 import { processOf } from "./commands.js";
 import { ackFrame, dmFrame, errorFrame, joinedFrame, leftFrame, messageFrameFromJson, typingFrame, usersFrame, welcomeFrame } from "./frames.js";
 import { MessageStore } from "./history.js";
@@ -51,7 +38,6 @@ export class ChatReplica {
         this.#tokens = new TokenBook(this.options.resumeWindowMs);
         this.#live = new Liveness(this.options.maxLiveGapMs);
     }
-    // ---- reads (any process, from its own replica) ----------------------------
     memberOf(conn) {
         const member = this.#rooms.members.get(conn);
         return member === undefined ? undefined : { topic: member.topic.name, username: member.username };
@@ -60,11 +46,9 @@ export class ChatReplica {
         const member = this.#rooms.members.get(conn);
         return member === undefined ? undefined : usersFrame(member.topic.name, member.topic.usernames());
     }
-    /** The `/list` reply: the most populated topics first, bounded, cached until membership changes. */
     topicsFrame() {
         return this.#rooms.topicsFrame(this.options.maxListedTopics);
     }
-    /** Every member (for comparing with a later state). */
     members() {
         return this.#rooms.all();
     }
@@ -77,14 +61,12 @@ export class ChatReplica {
             processes: this.#live.lastSeen.size,
         };
     }
-    /** The log time of the last command applied. */
     get now() {
         return this.#live.now;
     }
     get lastId() {
         return this.#lastId;
     }
-    /** When something time-driven is next due (expiry, the end of a grace period). */
     nextDeadline() {
         let deadline = this.#store.nextExpiry();
         const ghost = this.#rooms.ghosts.peek();
@@ -92,30 +74,24 @@ export class ChatReplica {
             deadline = ghost.ghostUntil;
         return deadline;
     }
-    /** A digest of the shared state, to compare replicas in tests and logs. */
     digest() {
         return `${this.#lastId}|${this.#rooms.digest(this.#live.now)}`;
     }
-    /** Drops expired messages now (one process only: replicas in a cluster expire in log order). */
     expireMessages(now) {
         this.#store.expire(Math.max(now, this.#live.now));
     }
-    /** The live process with the lowest id: the one that writes snapshots. */
     lowestLiveProcess() {
         return this.#live.lowest();
     }
-    /** Members of `topic` on `process` that messages reach (not in a grace period). */
     reachableOn(topic, process) {
         return this.#rooms.topics.get(topic)?.reachableOn(process) ?? 0;
     }
-    /** Unexpired messages stored for `topic`. */
     storedIn(topic) {
         return this.#rooms.topics.get(topic)?.history.messages.size ?? 0;
     }
     snapshot() {
         return takeSnapshot(this.#parts());
     }
-    /** The state now, with the stored messages to be read later (see snapshot.ts). */
     captureSnapshot() {
         return captureSnapshot(this.#parts());
     }
@@ -129,7 +105,6 @@ export class ChatReplica {
         replica.#messagesTotal = counters.messagesTotal;
         return replica;
     }
-    // ---- apply ----------------------------------------------------------------
     apply(command, now) {
         const out = [];
         this.#advance(now, out);
@@ -158,7 +133,6 @@ export class ChatReplica {
         const member = this.#rooms.members.get(command.c);
         switch (command.t) {
             case 'join':
-                // A join from a connection that is already a member (a retry that did get through) changes nothing.
                 if (member !== undefined)
                     return;
                 this.#join(command.c, command.name, command.topic, command.token, command.resume, command.since, now, out);
@@ -182,7 +156,6 @@ export class ChatReplica {
         switch (command.t) {
             case 'move':
                 if (command.topic === member.topic.name) {
-                    // Already there: a fresh welcome (and token), nothing for the others.
                     this.#tokens.issue(member.conn, member.topic.name, member.username, command.token);
                     const topic = member.topic;
                     const history = topic.history.framesAfter(0, now);
@@ -206,7 +179,6 @@ export class ChatReplica {
                 return;
         }
     }
-    // ---- joining, resuming and leaving ------------------------------------------
     #join(conn, requested, topicName, token, resume, since, now, out) {
         const record = resume === undefined ? undefined : this.#tokens.find(resume, topicName, now);
         const topic = this.#rooms.topic(topicName, this.#lastId);
@@ -216,8 +188,6 @@ export class ChatReplica {
         if (record !== undefined)
             this.#tokens.consume(record);
         if (old !== undefined && old.topic === topic) {
-            // The old connection is still a member (open, or dropped and in its
-            // grace period): the new one takes its place, unseen by the others.
             seamless = true;
             if (old.ghostUntil === undefined)
                 out.push({ type: 'close', conn: old.conn, code: ChatCloseCode.REPLACED, reason: 'replaced' });
@@ -252,7 +222,6 @@ export class ChatReplica {
         this.#tokens.end(member.conn, onPurpose, now);
         out.push({ type: 'member', conn: member.conn, topic: undefined, username: member.username });
         if (why === 'drop' && this.options.resumeGraceMs > 0) {
-            // Kept for the grace period: listed, but nothing reaches it.
             this.#rooms.startGrace(member, now + this.options.resumeGraceMs);
             return;
         }
@@ -277,7 +246,6 @@ export class ChatReplica {
             this.#rooms.remove(existing);
         const topic = this.#rooms.topic(restored.topic, this.#lastId);
         if (!topic.isFree(restored.name)) {
-            // Someone got the name while this member's process was cut off.
             out.push({ type: 'member', conn: restored.c, topic: undefined, username: restored.name });
             out.push({ type: 'close', conn: restored.c, code: ChatCloseCode.SERVICE_RESTART, reason: 'name taken while this server was cut off; join again' });
             if (topic.members.length === 0)
@@ -304,7 +272,6 @@ export class ChatReplica {
             this.#announceLeave(member, detail, now, out);
         }
     }
-    // ---- messages ----------------------------------------------------------------
     #say(member, text, ref, ttlMs, now, out) {
         const topic = member.topic;
         const id = this.#issueId(now);
@@ -343,18 +310,10 @@ export class ChatReplica {
         out.push({ type: 'send', to: recipient.conn, frame: dmFrame(id, member.username, recipient.username, target.text, timestamp) });
         out.push({ type: 'send', to: member.conn, frame: ackFrame(id, ref, timestamp, 1, recipient.username) });
     }
-    /**
-     * Ids come from the log time in microseconds, or the last id plus one if
-     * that is higher: unique, increasing in log order, identical on every
-     * replica, and above every earlier id even after the log lost its data
-     * (as long as the log's clock does not go back).
-     */
     #issueId(now) {
         this.#lastId = Math.max(this.#lastId + 1, now * 1000);
         return this.#lastId;
     }
-    // ---- time ----------------------------------------------------------------------
-    /** Moves log time forward and carries out whatever is due: expiry, ends of grace, dead processes. */
     #advance(now, out) {
         this.#live.advance(now);
         now = this.#live.now;
@@ -366,7 +325,7 @@ export class ChatReplica {
                 break;
             ghosts.shift();
             if (ghost.ghostUntil === undefined || members.get(ghost.conn) !== ghost)
-                continue; // resumed or gone
+                continue;
             this.#rooms.remove(ghost);
             this.#announceLeave(ghost, 'drop', now, out);
         }
@@ -386,7 +345,6 @@ export function seconds(now) {
 function truncate(text, max) {
     return text.length <= max ? text : text.slice(0, max) + '\u2026';
 }
-/** Only the numbers that are set: `undefined` or NaN must not override a default. */
 function definedOnly(options) {
     const out = {};
     for (const key of Object.keys(options)) {

@@ -10,20 +10,15 @@ export const DEFAULT_EDGE_OPTIONS = Object.freeze({
     rateLimitCloseAfterMs: 2000,
     typingIntervalMs: 1000,
 });
-/** A run of dropped frames ends after this long without a drop. */
 const RATE_LIMIT_QUIET_MS = 1000;
-/** At most one `rate_limited` error per connection per this many ms. */
 const RATE_LIMIT_ERROR_INTERVAL_MS = 1000;
-/** Longer `resume` strings cannot be tokens (ours are 32 characters); they are not copied into the log. */
 const MAX_TOKEN_LENGTH = 256;
-/** Largest `since` a join may carry (the contract: up to 2^53 - 1). */
 const MAX_SINCE = Number.MAX_SAFE_INTEGER;
 const COMMANDS_BEFORE_JOIN = new Set(['list', 'help', 'quit']);
 const COMMANDS = new Set(['list', 'help', 'quit', 'who', 'join', 'dm', 'leave']);
 export class EdgeConn {
     tokens;
     tokensAt;
-    /** Start of the current run of dropped frames, if any. */
     limitedSince = undefined;
     lastDropAt;
     lastRateErrorAt = undefined;
@@ -47,7 +42,6 @@ export class ChatEdge {
         }
         this.options = merged;
     }
-    /** One text frame; `joined` is whether the connection is (or is about to be) in a topic. */
     receiveText(c, text, joined, now) {
         const out = [];
         if (!this.#admit(c, now, out))
@@ -66,15 +60,12 @@ export class ChatEdge {
             out.push(error('unsupported_data', 'binary frames are not supported; send JSON text frames'));
         return out;
     }
-    /** When a lobby connection that arrived (or left its topic) at `since` must have joined. */
     joinDeadline(since) {
         return this.options.joinTimeoutMs > 0 ? since + this.options.joinTimeoutMs : undefined;
     }
-    /** When a joined connection becomes idle, if nothing else arrives. */
     idleDeadline(c) {
         return this.options.idleTimeoutMs > 0 ? c.lastActivity + this.options.idleTimeoutMs : undefined;
     }
-    // ---- frames ------------------------------------------------------------
     #lobbyFrame(frame, out) {
         switch (frame.kind) {
             case 'invalid_json':
@@ -164,8 +155,6 @@ export class ChatEdge {
                 out.push(error('invalid_join', 'resume must be the resumeToken string of an earlier welcome'));
                 return;
             }
-            // A string no token can be (tokens are 32 characters) is an unknown token: a normal join,
-            // with `resumed: false`; only its first characters go into the log.
             command.resume = frame.resume.length > MAX_TOKEN_LENGTH ? '' : frame.resume;
         }
         if (frame.since !== undefined) {
@@ -228,15 +217,6 @@ export class ChatEdge {
             }
         }
     }
-    // ---- rate limit ----------------------------------------------------------
-    /**
-     * Token bucket: capacity 2*rateLimit, refilled at rateLimit per second,
-     * one token per frame. Returns false when the frame must be dropped.
-     *
-     * "Over the limit" is a run of drops without a quiet second in between.
-     * Resetting on every accepted frame would never close a flooder, because
-     * the refill lets one of its frames through every 1/rateLimit seconds.
-     */
     #admit(c, now, out) {
         const rate = this.options.rateLimit;
         if (rate <= 0)
@@ -270,7 +250,6 @@ export class ChatEdge {
     }
 }
 const INVALID_REF = Symbol('invalid ref');
-/** The frame's `ref` (undefined if none), or INVALID_REF after answering with an error. */
 function refOf(frame, out) {
     if (!frame.hasRef)
         return undefined;
@@ -282,7 +261,6 @@ function refOf(frame, out) {
 function error(code, message) {
     return { kind: 'reply', frame: errorFrame(code, message) };
 }
-/** Fills in the connection key and, for joins, the new resume token. */
 export function toCommand(command, conn, token) {
     switch (command.t) {
         case 'join':

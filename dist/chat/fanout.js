@@ -1,9 +1,3 @@
-/**
- * One process's fan-out lists: per topic, this process's connections in it,
- * in join order. A broadcast hands out the live list (no copy per message);
- * a list handed out during the current call is copied before it changes, so
- * an effect never sees its recipients change under it.
- */
 export class LocalFanout {
     #byTopic = new Map();
     #handedOut = new Set();
@@ -13,7 +7,6 @@ export class LocalFanout {
     topics() {
         return this.#byTopic.keys();
     }
-    /** The live list of `topic` for an effect of this call (empty if none). */
     handOut(topic) {
         const list = this.#byTopic.get(topic);
         if (list === undefined)
@@ -44,7 +37,6 @@ export class LocalFanout {
     clear() {
         this.#byTopic.clear();
     }
-    /** The call is over: its effects have been carried out. */
     endCall() {
         this.#handedOut.clear();
     }

@@ -1,13 +1,4 @@
-/**
- * Builders of server frames as JSON text. Field order follows the wire
- * contract. Hot frames (message, ack, joined, left, typing) are assembled
- * from pre-serialised pieces so a fan-out costs one string per message.
- */
 const json = JSON.stringify;
-/**
- * `history` holds already-serialised message frames (the stored strings),
- * so the welcome is built by concatenation rather than re-serialisation.
- */
 export function welcomeFrame(username, topic, messageTtlSeconds, users, history, resume = {}) {
     return ('{"type":"welcome","username":' + json(username) +
         ',"topic":' + json(topic) +
@@ -24,7 +15,6 @@ export function joinedFrame(username, topic, timestamp) {
 export function leftFrame(username, topic, timestamp) {
     return '{"type":"left","username":' + json(username) + ',"topic":' + json(topic) + ',"timestamp":' + timestamp + '}';
 }
-/** `topicJson` and `usernameJson` are the names already passed through JSON.stringify. */
 export function messageFrameFromJson(id, topicJson, usernameJson, message, timestamp) {
     return ('{"type":"message","id":' + id +
         ',"topic":' + topicJson +
@@ -35,7 +25,6 @@ export function messageFrameFromJson(id, topicJson, usernameJson, message, times
 export function messageFrame(id, topic, username, message, timestamp) {
     return messageFrameFromJson(id, json(topic), json(username), message, timestamp);
 }
-/** `ref` is omitted when undefined; `to` is present only for DM acks. */
 export function ackFrame(id, ref, timestamp, recipients, to) {
     return ('{"type":"ack","id":' + id +
         (ref === undefined ? '' : ',"ref":' + json(ref)) +
@@ -50,10 +39,6 @@ export function dmFrame(id, from, to, message, timestamp) {
         ',"message":' + json(message) +
         ',"timestamp":' + timestamp + '}');
 }
-/**
- * The `/list` reply: structured list plus the human text of the contract.
- * `total` is how many topics there are when `topics` shows only part of them.
- */
 export function topicsFrame(topics, total = topics.length) {
     const lines = topics.map((t) => `- ${t.topic} (${t.users} ${t.users === 1 ? 'user' : 'users'})`);
     if (total > topics.length)

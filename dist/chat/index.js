@@ -1,8 +1,3 @@
-/**
- * The pure chat code: the replicated state (core.ts), what stays with one
- * connection (edge.ts), one process's composition of both over an ordered
- * log (node.ts), the command format, validation and frame builders.
- */
 export { ChatReplica, DEFAULT_REPLICA_OPTIONS } from "./core.js";
 export { ChatEdge, DEFAULT_EDGE_OPTIONS } from "./edge.js";
 export { ChatNode } from "./node.js";

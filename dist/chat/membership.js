@@ -3,21 +3,16 @@ import { Queue } from "./queue.js";
 import { Topic } from "./rooms.js";
 import { processOf } from "./commands.js";
 export class Membership {
-    /** Topics in creation order. Names are compared exactly (after trim and NFC). */
     topics = new Map();
     members = new Map();
-    /** Members per process, with the process id as one shared string (not one copy per member). */
     #byProcess = new Map();
-    /** Members in the grace period, in the order their grace ends. */
     ghosts = new Queue();
     #store;
-    /** Bumped on every change: `/list` is cached against it. */
     #version = 0;
     #listCache;
     constructor(store) {
         this.#store = store;
     }
-    /** The topic of that name, created (as a new incarnation) if there is none. */
     topic(name, lastIssuedId) {
         let topic = this.topics.get(name);
         if (topic === undefined) {
@@ -31,7 +26,6 @@ export class Membership {
         topic.add(member);
         return member;
     }
-    /** A new connection in an old member's place: same name, same place in the list. */
     replace(old, conn) {
         const member = this.#register(conn, old.topic, old.username, old.requested);
         old.topic.replace(old, member);
@@ -44,7 +38,6 @@ export class Membership {
         this.#unregister(member);
         member.ghostUntil = undefined;
     }
-    /** Starts a member's grace period: listed, but nothing reaches it. */
     startGrace(member, until) {
         member.topic.markGhost(member, until);
         this.ghosts.push(member);
@@ -55,24 +48,20 @@ export class Membership {
         this.#store.dropTopic(topic.history);
         this.#version++;
     }
-    /** A process's members in connection order (the same on every replica, whatever their history). */
     ofProcess(process) {
         const set = this.#byProcess.get(process)?.members;
         return set === undefined ? [] : [...set].sort((a, b) => (a.conn < b.conn ? -1 : a.conn > b.conn ? 1 : 0));
     }
-    // ---- reads -------------------------------------------------------------
     view(member) {
         return { conn: member.conn, topic: member.topic.name, username: member.username };
     }
     all() {
         return [...this.members.values()].map((m) => this.view(m));
     }
-    /** The `/list` reply: the most populated topics first, at most `max`, cached until membership changes. */
     topicsFrame(max) {
         if (this.#listCache?.version === this.#version)
             return this.#listCache.frame;
         const all = [...this.topics.values()];
-        // A stable sort keeps creation order among equals.
         const shown = all.length > 1 ? all.sort((a, b) => b.members.length - a.members.length).slice(0, max) : all;
         const frame = topicsFrame(shown.map((t) => ({ topic: t.name, users: t.members.length })), all.length);
         this.#listCache = { version: this.#version, frame };
@@ -86,7 +75,6 @@ export class Membership {
         }
         return parts.join('|');
     }
-    // ---- indexes -------------------------------------------------------------
     #register(conn, topic, username, requested) {
         const process = processOf(conn);
         let own = this.#byProcess.get(process);

@@ -1,18 +1,3 @@
-/**
- * One process's part of the chat: its connections' edge state, its replica
- * of the shared state, and the ordered log that joins them. Everything that
- * concerns more than one connection goes to the log as a command and comes
- * back, in log order, to `apply` on every process; this process then carries
- * out the effects for its own connections. With one process the log is in
- * memory and applies at once; in a cluster it is a Redis stream. One code
- * path either way.
- *
- * Still pure: no sockets and no clock (time comes with each call), and the
- * only randomness, the resume token, comes from an injected function.
- * Effects come out as `LocalEffect`s addressed to this process's connection
- * numbers: returned from the call that caused them, or, for commands the
- * log delivers later, handed to `onEffects`.
- */
 import { randomBytes } from 'node:crypto';
 import { processOf } from "./commands.js";
 import { ChatReplica, seconds } from "./core.js";
@@ -33,16 +18,13 @@ export class ChatNode {
     #log;
     #randomToken;
     #conns;
-    /** This process's connections per topic, in join order: the fan-out lists. */
     #fanout = new LocalFanout();
     #deadlines;
     #outage = new OutageBook();
     #restoreNeeded = false;
     #router;
-    /** While applying a refused write: its sender gets no ack. */
     #noAckFor;
     #out;
-    /** Where effects of commands applied outside a call go. */
     onEffects = () => { };
     constructor(options, log) {
         this.processId = options.processId;
@@ -74,24 +56,16 @@ export class ChatNode {
     get replica() {
         return this.#replica;
     }
-    /** Connection records still held (open ones, and gone ones with commands in flight). */
     trackedConnections = () => this.#conns.tracked;
-    /** True in a cluster: figures are then this process's own view. */
     get clustered() {
         return !this.#log.local;
     }
-    /** Unexpired messages of the topics this process's users are in. */
     localStoredMessages() {
         let count = 0;
         for (const topic of this.#fanout.topics())
             count += this.#replica.storedIn(topic);
         return count;
     }
-    /**
-     * Starts over from a snapshot of the shared state (a new process, or one
-     * whose place in the log is gone). Members of this process that the
-     * snapshot lacks are registered again.
-     */
     load(snapshot) {
         return this.#call(() => {
             const local = this.#conns.usersByTopic();
@@ -109,14 +83,12 @@ export class ChatNode {
             }
             if (this.#restoreNeeded && this.#log.available)
                 this.#restore(true);
-            // Its users hear of the comings and goings they missed, as if they had read the log.
             const after = othersIn(this.#replica.members(), this.processId, local);
             for (const { to, frame } of missedChangeFrames(local, before, after, seconds(this.#replica.now))) {
                 this.#emit({ type: 'broadcast', to, except: undefined, frame });
             }
         });
     }
-    // ---- calls from the server ------------------------------------------------------
     connect(id, now) {
         return this.#call(() => {
             if (this.#conns.isOpen(id))
@@ -147,11 +119,6 @@ export class ChatNode {
                 this.#carryOut(c, intent, now);
         });
     }
-    /**
-     * The connection has ended. `why` says whose idea it was: the client's
-     * close frame (`close`), a drop without one (`drop`), or the server
-     * (`server`, for a close the server started).
-     */
     disconnect(id, why, detail, now) {
         return this.#call(() => {
             const c = this.#conns.get(id);
@@ -163,7 +130,6 @@ export class ChatNode {
             this.#conns.release(c);
         });
     }
-    /** Timers: join and idle timeouts, and (one process) the replica's expiry and grace deadlines. */
     tick(now) {
         return this.#call(() => {
             for (const id of this.#deadlines.takeJoinDue(now)) {
@@ -182,15 +148,11 @@ export class ChatNode {
         const own = this.#deadlines.next();
         return replica === undefined ? own : own === undefined ? replica : Math.min(replica, own);
     }
-    /** Connections, and the replica's figures (in a cluster: this process's own view of topics and messages). */
     stats(now) {
-        // One process: a message past its time is gone even if its timer has not fired yet.
         if (now !== undefined && this.#log.local)
             this.#replica.expireMessages(now);
         return { ...this.#replica.stats(), connections: this.#conns.size, localTopics: this.#fanout.size };
     }
-    // ---- calls from the log ---------------------------------------------------------
-    /** Applies one command from the log, with its log time. */
     apply(command, now) {
         return this.#call(() => {
             const own = 'c' in command ? this.#conns.byKey(command.c) : undefined;
@@ -215,20 +177,14 @@ export class ChatNode {
                 this.#announceUnrestored(unrestored, now);
         });
     }
-    /**
-     * The log lost its data (or this process starts over): forget the shared
-     * state, then register this process's members again without telling anyone.
-     */
     reset() {
         return this.#call(() => {
-            // Members of other processes as we knew them: those nobody registers again left meanwhile.
             this.#outage.reset(this.#replica.members().filter((m) => processOf(m.conn) !== this.processId));
             this.#replica = new ChatReplica(this.#replicaOptions);
             this.#fanout.clear();
             this.#restore(false);
         });
     }
-    /** The log is back: send what could not be sent, and re-register if needed. */
     resume() {
         return this.#call(() => {
             for (const command of this.#outage.takeUnsent())
@@ -237,11 +193,9 @@ export class ChatNode {
                 this.#restore(true);
         });
     }
-    /** A graceful stop: one command takes every member of this process out at once. */
     stop() {
         return this.#call(() => this.#append(undefined, { v: 1, t: 'stop', p: this.processId }));
     }
-    // ---- intents ----------------------------------------------------------------------
     #carryOut(c, intent, now) {
         switch (intent.kind) {
             case 'reply':
@@ -291,9 +245,7 @@ export class ChatNode {
             this.#outage.number(command);
         this.#log.append(command, () => this.#failed(c, command));
     }
-    /** The log refused a command (Redis unavailable): say so, in order, and undo the bookkeeping. */
     #failed(c, command) {
-        // Told `unavailable`, the client must never see an ack for it (it may still arrive, at most once).
         if (command.t === 'say' || command.t === 'dm')
             this.#outage.refused(command);
         const run = () => {
@@ -308,7 +260,6 @@ export class ChatNode {
             }
             if (command.t === 'join' || command.t === 'move') {
                 c.joinInFlight = false;
-                // The join timeout runs again from the refused join (the frame's time, not the log's).
                 if (c.topic === undefined)
                     this.#startJoinTimeout(c, c.lastActivity);
             }
@@ -322,10 +273,6 @@ export class ChatNode {
         else
             this.onEffects(this.#call(run));
     }
-    /**
-     * A leave while the log is away: this process's users hear of it at once;
-     * the others when the log is back (the command is kept to send then).
-     */
     #leaveLocally(c, command) {
         const topic = c.topic;
         if (topic !== undefined) {
@@ -340,11 +287,6 @@ export class ChatNode {
         }
         this.#outage.leftLocally(c.key, command);
     }
-    /**
-     * Some log time after a reset (every live process has registered its
-     * members again by then), members of other processes that nobody
-     * registered left during the outage: tell this process's users.
-     */
     #announceUnrestored(previous, now) {
         for (const gone of previous) {
             if (this.#replica.memberOf(gone.conn) !== undefined)
@@ -395,7 +337,6 @@ export class ChatNode {
         if (members.length > 0 || !announce)
             this.#append(undefined, { v: 1, t: 'restore', p: this.processId, members, announce });
     }
-    // ---- connections ------------------------------------------------------------------
     #closeByServer(c, code, reason, detail = reason) {
         if (c.topic !== undefined || c.joinInFlight)
             this.#appendLeave(c, 'server', detail);
@@ -404,7 +345,6 @@ export class ChatNode {
         this.#conns.release(c);
         this.#emit({ type: 'close', conn: c.id, code, reason });
     }
-    /** Local bookkeeping of a connection that is gone (its leave, if any, goes through the log). */
     #forget(c) {
         this.#conns.close(c);
         this.#deadlines.cancelJoin(c.id);
@@ -429,14 +369,12 @@ export class ChatNode {
         }
         this.#deadlines.scanned(now, earliest);
     }
-    // ---- output ------------------------------------------------------------------------
     #emit(effect) {
         if (this.#out !== undefined)
             this.#out.push(effect);
         else
             this.onEffects([effect]);
     }
-    /** Runs `body` collecting effects; nested calls (the in-memory log applies inside append) share the outer list. */
     #call(body) {
         if (this.#out !== undefined) {
             body();

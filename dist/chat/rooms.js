@@ -1,27 +1,20 @@
 import { TopicHistory } from "./history.js";
 import { nameKey } from "./validate.js";
-/** A `/dm` name prefix longer than this (UTF-16 units) cannot be a member name. */
 const MAX_DM_NAME_PREFIX = 256;
-/** At most this many white-space boundaries are tried as the end of a `/dm` name. */
 const MAX_DM_NAME_BOUNDARIES = 40;
 export class Topic {
     name;
     nameJson;
-    /** In join order (what `welcome.users` and `/who` show). */
     members = [];
-    /** nameKey(username) -> member. */
     byKey = new Map();
     history;
-    /** Members in the grace period: listed, but nothing is delivered to them. */
     ghosts = 0;
-    /** Reachable members (not in the grace period) per process: what an ack counts, without a walk. */
     #reachableOn = new Map();
     constructor(name, lastIssuedId) {
         this.name = name;
         this.nameJson = JSON.stringify(name);
         this.history = new TopicHistory(lastIssuedId);
     }
-    /** Members a message reaches (the sender excluded by the caller). */
     get reachable() {
         return this.members.length - this.ghosts;
     }
@@ -33,7 +26,6 @@ export class Topic {
         this.byKey.set(nameKey(member.username), member);
         this.#count(member.process, 1);
     }
-    /** Puts `next` where `old` was (same place in the list, same name). */
     replace(old, next) {
         const index = this.members.indexOf(old);
         if (index >= 0)
@@ -58,13 +50,11 @@ export class Topic {
         else
             this.#count(member.process, -1);
     }
-    /** A member's connection dropped: it stays listed but is no longer reached. */
     markGhost(member, until) {
         member.ghostUntil = until;
         this.ghosts++;
         this.#count(member.process, -1);
     }
-    /** Reachable members on one process. */
     reachableOn(process) {
         return this.#reachableOn.get(process) ?? 0;
     }
@@ -78,7 +68,6 @@ export class Topic {
     isFree(name) {
         return !this.byKey.has(nameKey(name));
     }
-    /** The requested name if free, else `name#k` with the lowest free k >= 2. */
     freeName(requested) {
         if (this.isFree(requested))
             return requested;
@@ -95,13 +84,6 @@ export class Topic {
         return this.byKey.get(nameKey(name));
     }
 }
-/**
- * Splits `/dm` arguments into a member and the text. Names may contain
- * spaces, so every white-space boundary is a candidate; the longest prefix
- * naming a member and leaving some text wins. If names match only with no
- * text after them, the text is missing. Bounded: only short prefixes and a
- * few boundaries are tried, so hostile input costs little.
- */
 export function findDmTarget(topic, args) {
     const boundaries = [];
     const whiteSpace = /\s+/g;

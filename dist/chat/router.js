@@ -4,7 +4,6 @@ export class EffectRouter {
     constructor(host) {
         this.#host = host;
     }
-    /** `noAckFor`: the sender of a write reported `unavailable`, which must get no ack. */
     route(effect, command, noAckFor) {
         switch (effect.type) {
             case 'send': {
@@ -23,14 +22,11 @@ export class EffectRouter {
                 const except = sender?.id;
                 let ack;
                 if (effect.ack !== undefined && sender !== undefined && this.#host.isOpen(sender.id) && sender.key !== noAckFor) {
-                    // The others on other processes: all of them but this process's own (the sender is one of those).
                     const remote = effect.ack.others - (this.#host.reachableOn(effect.topic) - 1);
                     ack = { to: sender.id, id: effect.ack.id, ref: effect.ack.ref, timestamp: effect.ack.timestamp, remote, acceptedAt: effect.ack.acceptedAt };
                 }
-                // The sender, when it is here, is one of `to`: someone else is there if there are two.
                 const reaches = to.length > 1 || (to.length === 1 && to[0] !== except);
                 if (!reaches) {
-                    // Nobody here to write to: the ack alone, counting the other processes.
                     if (ack !== undefined)
                         this.#host.emit({ type: 'send', to: ack.to, frame: ackFrame(ack.id, ack.ref, ack.timestamp, ack.remote) });
                     return;
@@ -73,7 +69,6 @@ export class EffectRouter {
         if (c === undefined)
             return;
         if (effect.evicted) {
-            // The cluster took this process for dead; its connections are still here.
             if (this.#host.isOpen(c.id))
                 this.#host.restoreNeeded = true;
             if (c.topic !== undefined)
@@ -91,11 +86,9 @@ export class EffectRouter {
         if (command.t === 'restore')
             c.token = command.members.find((m) => m.c === c.key)?.token ?? c.token;
         this.#host.fanout.add(effect.topic, c.id);
-        // A member's idle clock runs from its last frame, also when the join is applied later (a cluster).
         this.#host.deadlines.noteActivity(c.lastActivity);
         this.#host.deadlines.cancelJoin(c.id);
     }
-    /** True when a `left` is about a local connection that did not really leave, or was announced already. */
     #skipLeave(leaver) {
         if (this.#host.outage.alreadyAnnounced(leaver))
             return true;

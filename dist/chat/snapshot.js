@@ -25,12 +25,6 @@ export function takeSnapshot(parts) {
     const { state, messages } = captureSnapshot(parts);
     return { ...state, topics: state.topics.map((t, i) => ({ ...t, messages: messages[i].entries() })) };
 }
-/**
- * The JSON text of a captured snapshot (JSON.parse gives a ReplicaSnapshot),
- * in pieces: one per topic's messages, so that a caller can yield to the
- * event loop between pieces instead of stopping the process for the whole
- * history at once.
- */
 export function* snapshotJson(captured) {
     const { topics, ...rest } = captured.state;
     yield JSON.stringify(rest).slice(0, -1) + ',"topics":[';
@@ -40,7 +34,6 @@ export function* snapshotJson(captured) {
     }
     yield ']}';
 }
-/** Fills empty parts from a snapshot; returns the counters. */
 export function restoreSnapshot(snapshot, parts) {
     const { membership, store, tokens, liveness } = parts;
     liveness.now = snapshot.now;
@@ -60,7 +53,6 @@ export function restoreSnapshot(snapshot, parts) {
         for (const [id, expiresAt, json] of t.messages)
             messages.push({ history: topic.history, id, expiresAt, json });
     }
-    // In id order across topics, as they were stored: the expiry queue then matches the original's.
     messages.sort((a, b) => a.id - b.id);
     for (const m of messages)
         store.restore(m.history, m.id, m.json, m.expiresAt);

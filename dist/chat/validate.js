@@ -1,34 +1,11 @@
-/**
- * Validation and parsing of what clients send: user and topic names, chat
- * message text, `ref` values, and the classification of a text frame into a
- * command or one of the JSON frame shapes. Pure functions, no chat state.
- */
 export const MAX_USERNAME_LENGTH = 32;
 export const MAX_TOPIC_LENGTH = 64;
 export const MAX_REF_LENGTH = 128;
-// Control (Cc) and format (Cf) characters would let a name hide or reorder
-// text (U+202E, U+200B). Lone surrogates (Cs, reachable only through JSON
-// "\ud800" escapes) are rejected too: they cannot be shown and are not text.
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}]/u;
-// C0 and C1 controls except tab, line feed and carriage return, which are
-// legitimate in multi-line messages; and lone surrogates, which are not
-// Unicode text at all (relayed as "\ud800", strict JSON parsers refuse them).
 const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
-// Default-ignorable code points render as nothing (U+034F, U+3164 HANGUL
-// FILLER, U+115F/U+1160, U+FFA0 ...). In a name they make look-alikes, so they
-// are refused, except the emoji variation selectors U+FE0E/U+FE0F, which
-// real emoji names need. U+2800 BRAILLE PATTERN BLANK is not ignorable but
-// renders blank: a name may contain it, not consist of it.
 const INVISIBLE_IN_NAME = /(?![\uFE0E\uFE0F])\p{Default_Ignorable_Code_Point}/u;
 const BLANK = /^[\s\u2800\p{Default_Ignorable_Code_Point}]*$/u;
-/**
- * NFC normalisation can cost time quadratic in a run of combining marks
- * (canonical reordering), so input is bounded before it is normalised. No
- * real name of 64 characters needs more than 8 UTF-16 units per character,
- * even written decomposed.
- */
 const MAX_UNITS_PER_NAME_CHARACTER = 8;
-/** Number of Unicode code points in `text` (a surrogate pair counts once). */
 export function codePointLength(text) {
     let count = text.length;
     for (let i = 0; i < text.length; i++) {
@@ -63,29 +40,19 @@ function normalizeName(raw, what, maxLength) {
         return { ok: false, problem: `${what} must contain a visible character` };
     return { ok: true, name };
 }
-/** Trims, NFC-normalises and checks a user name (1..32 code points, no Cc/Cf). */
 export function normalizeUsername(raw) {
     return normalizeName(raw, 'username', MAX_USERNAME_LENGTH);
 }
-/** Trims, NFC-normalises and checks a topic name (1..64 code points, no Cc/Cf). */
 export function normalizeTopic(raw) {
     return normalizeName(raw, 'topic', MAX_TOPIC_LENGTH);
 }
-/**
- * The key under which a name is unique in a topic. Names are compared
- * case-insensitively, so `Alice` and `alice` collide; the typed case is kept
- * for display.
- */
 export function nameKey(name) {
     return name.toLowerCase();
 }
-/** Checks chat or DM text. The text itself is sent as is, never trimmed. */
 export function checkMessageText(text, maxLength) {
     if (text.trim().length === 0 || (text.length <= 4 * maxLength && BLANK.test(text))) {
         return { ok: false, code: 'empty_message', problem: 'message is empty' };
     }
-    // A string can never have more code points than UTF-16 units, so the
-    // count is only needed for long strings.
     if (text.length > maxLength) {
         const length = codePointLength(text);
         if (length > maxLength) {
@@ -105,7 +72,6 @@ export function checkMessageText(text, maxLength) {
     }
     return { ok: true };
 }
-/** A `ref` is echoed in the ack, so it must be small: a short string or a finite number. */
 export function isValidRef(ref) {
     if (typeof ref === 'number')
         return Number.isFinite(ref);
@@ -113,9 +79,7 @@ export function isValidRef(ref) {
         return ref.length <= MAX_REF_LENGTH || codePointLength(ref) <= MAX_REF_LENGTH;
     return false;
 }
-/** Splits `/name rest` into the lower-cased name and the rest (leading white space removed). */
 export function parseCommand(text) {
-    // text starts with '/'. The name runs to the first white space.
     let end = 1;
     while (end < text.length && !isWhiteSpace(text.charCodeAt(end)))
         end++;
@@ -124,7 +88,6 @@ export function parseCommand(text) {
     return { name, args };
 }
 function isWhiteSpace(unit) {
-    // Fast path for ASCII; otherwise defer to the regex definition of \s.
     if (unit === 0x20 || (unit >= 0x09 && unit <= 0x0d))
         return true;
     if (unit < 0x80)
@@ -145,8 +108,6 @@ export function parseClientFrame(text) {
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value))
         return { kind: 'not_object' };
-    // Own properties only: a `__proto__` key from JSON.parse is an own data
-    // property and must never be mistaken for (or reach) a prototype.
     const object = value;
     if (Object.hasOwn(object, 'message')) {
         const message = object['message'];

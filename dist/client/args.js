@@ -1,12 +1,6 @@
-/**
- * The terminal client's command line: usage text and argument parsing. Pure
- * except for reading the `--ca` file, so that a missing file is a usage error
- * (exit 2) before anything connects.
- */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 export const DEFAULT_URL = 'ws://localhost:8000/ws';
-/** Seconds between the client's pings; a ping not answered by the next one means the link is dead. */
 export const DEFAULT_KEEPALIVE = 30;
 export const USAGE = `usage: wschat-client [username] [topic] [--url URL] [--ca FILE | --insecure]
 
@@ -35,7 +29,6 @@ export const SHORT_USAGE = `${USAGE.split('\n', 1)[0]}\n(--help for more)`;
 export class UsageError extends Error {
     name = 'UsageError';
 }
-/** `readFile` is injectable so that unit tests need no files. */
 export function parseCliArgs(argv, readFile = (path) => readFileSync(path, 'utf8')) {
     let parsed;
     try {
@@ -53,7 +46,6 @@ export function parseCliArgs(argv, readFile = (path) => readFileSync(path, 'utf8
         });
     }
     catch (error) {
-        // parseArgs throws TypeErrors with messages fit for users (unknown option, missing value).
         throw new UsageError(error instanceof Error ? error.message : String(error));
     }
     const { values, positionals } = parsed;
@@ -97,7 +89,6 @@ export function parseCliArgs(argv, readFile = (path) => readFileSync(path, 'utf8
         }
         keepaliveMs = Math.round(seconds * 1000);
     }
-    // An empty argument counts as missing, so that it is asked for (or refused).
     const given = (value) => (value === undefined || value.trim() === '' ? undefined : value);
     return {
         username: given(positionals[0]),

@@ -1,6 +1,4 @@
-/** Messages remembered for deduplication (oldest forgotten first). */
 const SEEN_LIMIT = 10_000;
-/** A `message` frame (or history entry) with the fields we rely on, else undefined. */
 export function asMessage(value) {
     if (typeof value !== 'object' || value === null)
         return undefined;
@@ -12,22 +10,15 @@ export function asMessage(value) {
     return value;
 }
 export class ChatState {
-    /** The name the user asked for; the server may give a deduplicated one (`self`). */
     requested;
-    /** The topic to (re)join on connect; undefined in the lobby. */
     topic;
-    /** Our name as the server gave it in the last welcome. */
     self;
-    /** The topic of the last welcome, which `self` belongs to. */
     #selfTopic;
     joined = false;
     #token;
     #highest = new Map();
-    /** `topic \n id` → `username \n timestamp`: a server restarted from id 1 does not hide new messages. */
     #seen = new Map();
-    /** Our chat messages by ref until acknowledged; `sent` once written to a connection. */
     #unacked = new Map();
-    /** Texts that were unacknowledged when the connection dropped. */
     #maybeLost = [];
     #reconnecting = false;
     #ref = 0;
@@ -35,15 +26,12 @@ export class ChatState {
         this.requested = requested;
         this.topic = topic;
     }
-    /** The highest message id seen in `topic` (history, live messages, our acks). */
     highestId(topic) {
         return this.#highest.get(topic);
     }
-    /** True when this client holds a resume token for `topic`. */
     hasToken(topic) {
         return this.#token?.topic === topic;
     }
-    /** The join to send on connect, or undefined in the lobby. */
     joinPayload() {
         const topic = this.topic;
         if (topic === undefined)
@@ -57,7 +45,6 @@ export class ChatState {
             payload.since = since;
         return payload;
     }
-    /** The frame for one chat message, remembered until its ack; `markSent(ref)` once it is written. */
     chatMessage(text) {
         const ref = ++this.#ref;
         this.#unacked.set(ref, { text, sent: false });
@@ -68,10 +55,6 @@ export class ChatState {
         if (entry !== undefined)
             entry.sent = true;
     }
-    /**
-     * The connection dropped: acks of what was in flight will never come.
-     * What was not written yet still goes out (and is acked) after the rejoin.
-     */
     connectionLost() {
         this.joined = false;
         this.#reconnecting = true;
@@ -98,7 +81,6 @@ export class ChatState {
                 return this.#ack(frame);
             case 'left':
                 if (this.self !== undefined && frame['username'] === this.self && frame['topic'] === this.#selfTopic) {
-                    // The answer to /leave: an end on purpose, nothing to rejoin or resume.
                     this.joined = false;
                     this.topic = undefined;
                     this.#token = undefined;
@@ -106,7 +88,6 @@ export class ChatState {
                 return { frame, notes: [] };
             case 'error':
                 if (frame['code'] === 'invalid_join' && !this.joined) {
-                    // A refused join would be refused again after a reconnect.
                     this.topic = undefined;
                 }
                 return { frame, notes: [] };
@@ -127,8 +108,6 @@ export class ChatState {
         const reconnect = this.#reconnecting;
         this.#reconnecting = false;
         if (frame['recovered'] === false) {
-            // Ids above our `since` are gone or the topic began again (maybe a new
-            // server process, counting from 1 again): what we knew is no measure.
             this.#highest.delete(topic);
             notes.push('some messages may have been missed while the connection was down (they expired or the topic started over)');
         }
@@ -139,7 +118,6 @@ export class ChatState {
         const lost = this.#maybeLost;
         this.#maybeLost = [];
         if (lost.length > 0) {
-            // Our messages the server took before the drop come back in the history.
             const ours = valid.filter((m) => m.username === this.self).map((m) => m.message);
             for (const text of lost) {
                 const at = ours.indexOf(text);
@@ -170,7 +148,6 @@ export class ChatState {
         this.#remember(sent);
         return { frame, sent, notes: [] };
     }
-    /** False if this message was shown already; otherwise remembers it and raises `since`. */
     #remember(message) {
         const topic = typeof message.topic === 'string' && message.topic !== '' ? message.topic : (this.topic ?? '');
         const key = `${topic}\n${message.id}`;
@@ -186,7 +163,6 @@ export class ChatState {
         return true;
     }
 }
-/** Frames the server sends to us in answer to one of ours (one each). */
 export function isReply(frame, self) {
     switch (frame.type) {
         case 'welcome':
@@ -197,7 +173,7 @@ export function isReply(frame, self) {
         case 'help':
             return true;
         case 'left':
-            return self !== undefined && frame['username'] === self; // the answer to /leave
+            return self !== undefined && frame['username'] === self;
         default:
             return false;
     }

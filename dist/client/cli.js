@@ -21,12 +21,10 @@ export async function runClient(argv, io) {
     return io.stdin.isTTY === true ? runInteractive(args, io) : runScript(args, io);
 }
 export async function main() {
-    // A reader that went away (`| head`) is not an error worth a stack trace.
     process.stdout.on('error', () => process.exit(0));
     const stop = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM']) {
         process.on(signal, () => {
-            // A second signal means now.
             if (stop.signal.aborted)
                 process.exit(130);
             stop.abort();
@@ -39,7 +37,5 @@ export async function main() {
         env: process.env,
         stop: stop.signal,
     });
-    // stdin may still hold the event loop open (e.g. /quit before the input
-    // ended), so exit explicitly, once what we wrote has been handed over.
     process.stdout.write('', () => process.exit(code));
 }

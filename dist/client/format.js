@@ -1,8 +1,3 @@
-/**
- * Turns server frames (wire contract v1) into the lines the interactive
- * client prints. Pure: no I/O, no clock except the local time zone used to
- * show timestamps, so every frame type can be unit tested without colour.
- */
 import { styleText } from 'node:util';
 export const plainPaint = {
     name: (name) => name,
@@ -10,9 +5,7 @@ export const plainPaint = {
     dim: (text) => text,
     error: (text) => text,
 };
-/** Red is left out: it is reserved for errors. */
 const NAME_COLOURS = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright'];
-/** FNV-1a over the UTF-16 units: cheap, and the same name always gets the same colour. */
 export function nameColourIndex(name) {
     let hash = 0x811c9dc5;
     for (let i = 0; i < name.length; i++) {
@@ -21,10 +14,6 @@ export function nameColourIndex(name) {
     }
     return hash % NAME_COLOURS.length;
 }
-/**
- * The caller has decided that colour is wanted (see shouldColour), so the
- * stream check of styleText, which differs between Node versions, is off.
- */
 export function colourPaint() {
     const style = (format, text) => (text === '' ? '' : styleText(format, text, { validateStream: false }));
     return {
@@ -34,11 +23,9 @@ export function colourPaint() {
         error: (text) => style('red', text),
     };
 }
-/** Colour only for a terminal, and never when NO_COLOR is set (no-color.org: any value). */
 export function shouldColour(stdoutIsTTY, env) {
     return stdoutIsTTY && env['NO_COLOR'] === undefined;
 }
-/** Local HH:MM:SS of a server timestamp (Unix seconds). */
 export function formatTime(timestampSeconds) {
     if (typeof timestampSeconds !== 'number' || !Number.isFinite(timestampSeconds))
         return '--:--:--';
@@ -46,15 +33,9 @@ export function formatTime(timestampSeconds) {
     const two = (n) => String(n).padStart(2, '0');
     return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
-/**
- * Other people's text goes to a terminal: control characters (ESC and the
- * rest of C0/C1) and bidi overrides/isolates could move the cursor, recolour
- * or reorder the screen, so they are shown as U+FFFD. Tabs and newlines stay.
- */
 export function sanitize(text) {
     return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
 }
-/** Continuation lines of a multi-line message are indented under the text. */
 function indentContinuation(text) {
     return text.replace(/\r?\n/g, '\n    ');
 }
@@ -77,22 +58,18 @@ export function parseServerFrame(text) {
     const type = value['type'];
     return typeof type === 'string' ? value : undefined;
 }
-/** `[HH:MM:SS] name: text` for a message frame or history entry (ours too, from its ack). */
 export function formatMessage(message, paint) {
     const frame = message;
     return `[${formatTime(frame['timestamp'])}] ${paint.name(str(frame['username']))}: ${indentContinuation(str(frame['message']))}`;
 }
-/** `alice, bob` as name parts for a system line. */
 function names(users) {
     return users.flatMap((name, i) => (i === 0 ? [{ name }] : [', ', { name }]));
 }
 function plural(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
-/** The lines to print for one server frame; none for a frame that shows nothing. */
 export function formatFrame(frame, view = {}) {
     const paint = view.paint ?? plainPaint;
-    /** A system line: text parts in the system style, `{ name }` parts in the name's colour (not nested: SGR resets would cut the outer style). */
     const sys = (...parts) => paint.system('* ') + parts.map((part) => (typeof part === 'string' ? paint.system(part) : paint.name(part.name))).join('');
     switch (frame.type) {
         case 'message':
@@ -142,7 +119,6 @@ export function formatFrame(frame, view = {}) {
             const lines = typeof frame['text'] === 'string'
                 ? sanitize(frame['text']).split('\n')
                 : ['Active Topics:', ...topics.map((t) => `- ${str(t.topic)} (${plural(Number(t.users), 'user', 'users')})`)];
-            // The server lists the busiest topics only, and says so with `truncated` and `total`.
             if (frame['truncated'] === true) {
                 const total = typeof frame['total'] === 'number' ? ` of ${frame['total']}` : '';
                 lines.push(paint.system(`(${topics.length}${total} topics shown: the busiest ones)`));
@@ -180,13 +156,11 @@ const CLOSE_NAMES = {
     1014: 'bad gateway',
     4000: 'replaced',
 };
-/** `1008 policy violation: rate limit` — the code always, its meaning and the reason when known. */
 export function describeClose(code, reason) {
     const name = CLOSE_NAMES[code];
     const text = `${code}${name ? ` ${name}` : ''}`;
     return reason ? `${text}: ${sanitize(reason)}` : text;
 }
-/** The client's own `/help`: the commands as a person uses them (the server's /help is about the wire). */
 export const CLIENT_HELP = `Commands:
   /list                 the active topics and how many people are in each
   /who                  who is in this topic
@@ -198,7 +172,6 @@ export const CLIENT_HELP = `Commands:
 Anything else you type is sent to everyone in the topic. Messages expire after
 the time the server says when you join. If the connection drops, the client
 reconnects by itself and keeps your name; messages sent meanwhile are shown once.`;
-/** The status line for people typing: `bob is typing…`, `bob and carol are typing…`. */
 export function typingStatus(names) {
     const shown = names.map(sanitize);
     if (shown.length === 0)

@@ -1,21 +1,11 @@
-/**
- * Interactive mode (standard input is a terminal): a readline prompt that
- * survives incoming lines, formatted and coloured by ./format.ts, over the
- * shared chat state (./chat-state.ts) and the reconnecting session. Our own
- * messages are printed when the server acknowledges them, with the server's
- * time, like everyone else's; who is typing is a status line, not scrollback.
- */
 import { createInterface } from 'node:readline';
 import { ChatState, commandName } from "./chat-state.js";
 import { CLIENT_HELP, colourPaint, formatFrame, formatMessage, parseServerFrame, plainPaint, sanitize, shouldColour, typingStatus } from "./format.js";
 import { Outbox } from "./outbox.js";
 import { Screen } from "./screen.js";
 import { Session, describeEnd } from "./session.js";
-/** Typing notices go out at most this often. */
 const TYPING_INTERVAL_MS = 2000;
-/** A typing status stays this long after the last typing frame (they come every 2 s while typing). */
 const TYPING_SHOWN_MS = 5000;
-/** After /quit: how long the server has to close before we do. */
 const QUIT_TIMEOUT_MS = 2000;
 export async function runInteractive(args, io) {
     const { stdin, stdout } = io;
@@ -29,7 +19,6 @@ export async function runInteractive(args, io) {
     let quitting = false;
     let finished = false;
     let lastTypingSent = 0;
-    /** Who is typing, until when (ms). */
     const typing = new Map();
     let typingTimer;
     let resolveDone = () => { };
@@ -46,8 +35,6 @@ export async function runInteractive(args, io) {
         rl.close();
         resolveDone(code);
     }
-    // ---- output ----
-    /** The prompt only on a terminal: in a file or pipe it would run into the next line. */
     const prompt = () => {
         if (fancy && !finished)
             rl.prompt();
@@ -56,7 +43,6 @@ export async function runInteractive(args, io) {
     const redraw = () => {
         const where = !session.isOpen ? 'offline' : state.joined && state.topic !== undefined ? state.topic : 'lobby';
         rl.setPrompt(`${paint.system(where)} ${paint.name(state.self ?? state.requested)}> `);
-        // readline's redraw clears the old prompt rows itself.
         if (fancy && !finished && started)
             rl.prompt(true);
     };
@@ -80,7 +66,6 @@ export async function runInteractive(args, io) {
             showTyping();
             const { reconnect, resumed, history } = update.welcome;
             if (reconnect && resumed) {
-                // The server kept our membership: no join lines, just what we missed.
                 notice(`reconnected: still ${state.self ?? ''} in ${state.topic ?? ''}`);
                 screen.print(history.map((m) => formatMessage(m, paint)));
             }
@@ -105,7 +90,6 @@ export async function runInteractive(args, io) {
         for (const note of update.notes)
             screen.print([paint.error(`! ${sanitize(note)}`)]);
     }
-    // ---- connection ----
     const session = new Session(url, { maxAttempts: Infinity, ca: args.ca, rejectUnauthorized: args.insecure ? false : undefined, keepaliveMs: args.keepaliveMs }, {
         open(reconnected) {
             const join = state.joinPayload();
@@ -171,13 +155,10 @@ export async function runInteractive(args, io) {
             session.close(1000);
             return;
         }
-        // /quit lets the server say goodbye; close ourselves if it does not.
         session.expectClose();
         outbox.push('/quit', false);
         setTimeout(() => session.close(1000), QUIT_TIMEOUT_MS).unref();
     }
-    // ---- input ----
-    /** Ctrl-C clears a typed line; on an empty line it quits, as Ctrl-D does. */
     rl.on('SIGINT', () => {
         if (rl.line.length > 0) {
             rl.write(null, { ctrl: true, name: 'u' });
@@ -216,7 +197,6 @@ export async function runInteractive(args, io) {
         redraw();
     }
     if (args.username === undefined || args.topic === undefined) {
-        // Ctrl-D or Ctrl-C at a question ends the program without connecting.
         const names = await Promise.race([askNames({ username: args.username, topic: args.topic }), done]);
         if (typeof names === 'number')
             return names;
@@ -244,7 +224,6 @@ export async function runInteractive(args, io) {
             if (!session.isOpen)
                 notice('not connected: this will be sent after reconnecting');
             if (name === 'join' && state.topic === undefined) {
-                // In the lobby the server refuses /join; a join payload does what was meant.
                 const wanted = line.slice('/join'.length).trim();
                 if (wanted === '')
                     notice('usage: /join <topic>');
@@ -265,7 +244,6 @@ export async function runInteractive(args, io) {
         }
         prompt();
     });
-    // Typing notices, throttled; not for commands, not for Enter itself.
     stdin.on('keypress', (_chunk, key) => {
         if (!state.joined || quitting || !session.isOpen)
             return;

@@ -1,8 +1,3 @@
-/**
- * Frames waiting to be sent, paced by a token bucket under the server's
- * default rate limit (50 frames/s, burst 100) so that a paste or a piped file
- * is not dropped with `rate_limited`. Frames wait here while disconnected.
- */
 export class Outbox {
     #queue = [];
     #trySend;
@@ -23,12 +18,10 @@ export class Outbox {
         this.#queue.push(ref === undefined ? { text, expectsReply } : { text, expectsReply, ref });
         this.pump();
     }
-    /** The join payload must precede lines queued while we were away. */
     unshift(text, expectsReply) {
         this.#queue.unshift({ text, expectsReply });
         this.pump();
     }
-    /** For frames that may be dropped (typing): sent only if nothing waits and the budget allows. */
     sendIfIdle(text) {
         this.#refill();
         if (this.#queue.length > 0 || this.#tokens < 1)
@@ -41,7 +34,7 @@ export class Outbox {
         while (this.#queue.length > 0 && this.#tokens >= 1) {
             const item = this.#queue[0];
             if (!this.#trySend(item.text))
-                return; // not connected: wait for the next open
+                return;
             this.#queue.shift();
             this.#tokens--;
             this.#onSent(item);

@@ -1,23 +1,12 @@
-/**
- * Script mode (standard input is not a terminal): input lines in, every
- * server frame out as one JSON line, diagnostics on stderr. Scripts and
- * tests rely on this output, so it stays the server's frames; the only
- * changes are that a message already printed is not printed again after a
- * reconnect (also inside a welcome's history), and that the client resumes.
- */
 import { createInterface } from 'node:readline';
 import { SHORT_USAGE } from "./args.js";
 import { ChatState, commandName, isReply } from "./chat-state.js";
 import { parseServerFrame } from "./format.js";
 import { Outbox } from "./outbox.js";
 import { Session, describeEnd } from "./session.js";
-/** Reconnect attempts in a row before a script gives up (a person at a terminal can wait). */
 const MAX_ATTEMPTS = 5;
-/** After the input ended: how long to wait for outstanding answers since the last frame. */
 const DRAIN_IDLE_MS = 1000;
-/** After /quit: how long the server has to close before we do. */
 const QUIT_TIMEOUT_MS = 2000;
-/** Stop reading input while this many lines wait to be sent. */
 const INPUT_HIGH_WATER = 1000;
 export function runScript(args, io) {
     const { username, topic, url } = args;
@@ -30,7 +19,6 @@ export function runScript(args, io) {
     };
     const state = new ChatState(username, topic);
     return new Promise((resolve) => {
-        /** Frames sent on this connection that the server has not answered yet. */
         let pending = 0;
         let inputEnded = false;
         let quitting = false;
@@ -100,7 +88,6 @@ export function runScript(args, io) {
             if (outbox.size < INPUT_HIGH_WATER / 10)
                 input.resume();
         });
-        /** Once the input has ended: close when everything is answered, or after a quiet second. */
         function maybeFinish() {
             if (!inputEnded || quitting || !session.isOpen)
                 return;

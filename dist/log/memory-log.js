@@ -7,7 +7,6 @@ export class MemoryLog {
     constructor(clock = Date.now) {
         this.#clock = clock;
     }
-    /** Where appended commands go (the node's `apply`). */
     subscribe(apply) {
         this.#apply = apply;
     }

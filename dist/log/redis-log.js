@@ -1,18 +1,3 @@
-/**
- * The ordered log of a cluster: one Redis stream per database. Every process
- * appends its commands with XADD and reads everybody's back with XREAD
- * BLOCK on a second connection, in stream order, applying each to its own
- * replica with the entry's time (the milliseconds of its stream id, which
- * Redis keeps increasing). Redis orders and stores; it decides nothing.
- *
- * Around that: a heartbeat (a `tick` command) every second, which is how
- * the replicas tell a live process from a dead one and how this process
- * knows its delivery path works end to end (`healthy`); an epoch key that
- * tells a Redis that lost its data (every replica then starts over and the
- * processes register their members again, silently); snapshots of the
- * replica, written by one process, so that a new process starts from the
- * present and the stream can be trimmed.
- */
 import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decodeCommand } from "../chat/commands.js";
@@ -24,17 +9,12 @@ const EPOCH = 'wschat:epoch';
 const SNAPSHOT = 'wschat:snapshot';
 const HEARTBEAT_MS = 1000;
 const SNAPSHOT_EVERY_MS = 5000;
-/** Serialising a snapshot yields to the event loop after this much work. */
 const SNAPSHOT_SLICE_MS = 5;
-/** Entries older than the snapshot by this much are trimmed (a lagging reader reloads the snapshot). */
 const TRIM_BEHIND_SNAPSHOT_MS = 30_000;
 const READ_BLOCK_MS = 1000;
 const READ_COUNT = 1000;
-/** After a batch of several entries, wait this long before the next read (see the read loop). */
 const READ_GATHER_MS = 10;
-/** Healthy only if this process read one of its own heartbeats back this recently. */
 const HEALTHY_WITHIN_MS = 3 * HEARTBEAT_MS;
-/** Redis replies slower than this count as a stall (then: reconnect). */
 const STALL_TIMEOUT_MS = 4000;
 export class RedisLog {
     local = false;
@@ -46,7 +26,6 @@ export class RedisLog {
     #service;
     #epoch;
     #lastId = '0-0';
-    /** Bumped whenever the read position jumps (a reset or a snapshot): a read issued before is stale. */
     #position = 0;
     #lastOwnHeartbeatAt = 0;
     #reading = false;
@@ -57,12 +36,9 @@ export class RedisLog {
     #lastSnapshotAt = 0;
     #writingSnapshot = false;
     #syncing;
-    /** False from a disconnect until the epoch of the Redis we reached is checked. */
     #synced = false;
-    /** Commands applied and reconnects, for /metrics. */
     applied = 0;
     reconnects = 0;
-    /** Throws a RedisUrlError for a URL that is not `redis://` or `rediss://` with a database number. */
     constructor(url, logger, apply) {
         this.address = parseRedisUrl(url);
         this.#logger = logger;
@@ -71,15 +47,12 @@ export class RedisLog {
         this.#commands = new RedisConnection(this.address, options);
         this.#reader = new RedisConnection(this.address, { ...options, pingIntervalMs: 0 });
     }
-    /** Appends can succeed: connected, and the epoch of this connection's Redis is known. */
     get available() {
         return this.#commands.isReady && this.#synced;
     }
-    /** Connected, reading, and registered: this process's own heartbeats come back. */
     get healthy() {
         return this.available && this.#reader.isReady && Date.now() - this.#lastOwnHeartbeatAt < HEALTHY_WITHIN_MS;
     }
-    /** Age of the newest entry applied, in ms (silent loss of delivery shows here). */
     lastAppliedAgeMs() {
         const ms = Number(this.#lastId.split('-')[0]);
         return ms > 0 ? Math.max(0, Date.now() - ms) : -1;
@@ -101,13 +74,10 @@ export class RedisLog {
             return;
         }
         const fields = ['XADD', STREAM, '*', 'e', this.#epoch, 'c', JSON.stringify(command)];
-        const write = this.#commands.command(fields).then(() => undefined, 
-        // No blind resend: the command may or may not have been appended (at most once).
-        () => onFailed());
+        const write = this.#commands.command(fields).then(() => undefined, () => onFailed());
         this.#pending.add(write);
         void write.finally(() => this.#pending.delete(write));
     }
-    /** Waits (at most `timeoutMs`) for the appends in flight. */
     async flush(timeoutMs) {
         let timer;
         await Promise.race([Promise.allSettled([...this.#pending]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
@@ -119,21 +89,13 @@ export class RedisLog {
             clearInterval(this.#heartbeat);
         await Promise.allSettled([this.#commands.close(), this.#reader.close()]);
     }
-    // ---- connection state ----------------------------------------------------------
     #onDown(error) {
         this.#synced = false;
-        // `ok` again only once an own heartbeat has come back through the new link.
         this.#lastOwnHeartbeatAt = 0;
         if (this.#wasHealthy || this.#epoch !== undefined)
             this.#logger.warn('redis_down', { error: error.message });
         this.#wasHealthy = false;
     }
-    /**
-     * The reader is (back) up. If it was down, the stream may have been trimmed
-     * past its place meanwhile, even while the command link stayed up: it reads
-     * again only after a sync has looked (and loaded the snapshot if so).
-     * Otherwise its first XREAD would skip the trimmed entries without a trace.
-     */
     #onReaderReady() {
         if (this.#epoch !== undefined) {
             this.#synced = false;
@@ -151,11 +113,6 @@ export class RedisLog {
                 this.#service?.run(this.#service.node.resume());
         });
     }
-    /**
-     * After every (re)connect: is this still the Redis we knew? A missing or
-     * different epoch means it lost its data: start over. Otherwise carry on
-     * from where we were, or from the snapshot if our place was trimmed away.
-     */
     async #sync() {
         await this.#commands.command(['SET', EPOCH, randomBytes(8).toString('hex'), 'NX']);
         const epoch = String(await this.#commands.command(['GET', EPOCH]));
@@ -189,7 +146,6 @@ export class RedisLog {
         this.#lastId = id;
         this.#position++;
     }
-    /** True when entries after our last one were trimmed before we read them. */
     async #trimmedPast() {
         if (this.#lastId === '0-0')
             return false;
@@ -197,14 +153,12 @@ export class RedisLog {
         const id = Array.isArray(first) && Array.isArray(first[0]) ? String(first[0][0]) : undefined;
         return id !== undefined && compareIds(id, this.#lastId) > 0;
     }
-    // ---- reading ------------------------------------------------------------------------
     async #readLoop() {
         if (this.#reading)
             return;
         this.#reading = true;
         try {
             while (!this.#closed && this.#reader.isReady) {
-                // Read only from a place a sync has checked (see #onReaderReady).
                 if (this.#syncing !== undefined || this.#epoch === undefined || !this.#synced) {
                     await (this.#syncing ?? this.#commands.whenReady().then(() => this.#syncing));
                     if (this.#epoch === undefined || !this.#synced)
@@ -215,14 +169,10 @@ export class RedisLog {
                 const reply = await this.#reader.command(['XREAD', 'COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', STREAM, this.#lastId], {
                     timeoutMs: READ_BLOCK_MS + STALL_TIMEOUT_MS,
                 });
-                // A reset or a reload moved the read position while this read was out: read again from there.
                 if (this.#syncing !== undefined || !this.#synced || position !== this.#position)
                     continue;
                 if (Array.isArray(reply)) {
                     const applied = this.#applyBatch(reply);
-                    // Under load, let entries gather a moment before the next read: one batch is applied in
-                    // one event-loop turn, and every connection gets one socket write per turn, so bigger
-                    // batches mean fewer writes per delivery (the cost of fan-out). Idle, no wait.
                     if (applied > 1 && applied < READ_COUNT)
                         await delay(READ_GATHER_MS);
                 }
@@ -237,7 +187,6 @@ export class RedisLog {
             this.#reading = false;
         }
     }
-    /** Applies one XREAD reply; returns how many entries it held. */
     #applyBatch(reply) {
         const stream = reply[0];
         const entries = stream?.[1] ?? [];
@@ -245,7 +194,7 @@ export class RedisLog {
             this.#lastId = id;
             const epoch = fieldOf(fields, 'e');
             if (epoch !== this.#epoch)
-                continue; // a stale entry of an older epoch
+                continue;
             const decoded = decodeCommand(fieldOf(fields, 'c') ?? '');
             if ('unknown' in decoded) {
                 this.#logger.warn('log_entry_skipped', { id, reason: decoded.unknown });
@@ -264,14 +213,12 @@ export class RedisLog {
         }
         return entries.length;
     }
-    // ---- heartbeats and snapshots ------------------------------------------------------------
     #beat() {
         const service = this.#service;
         if (service === undefined || !this.available)
             return;
         this.append({ v: 1, t: 'tick', p: service.processId }, () => { });
     }
-    /** One process (the lowest live id) writes the snapshot and trims the stream behind it. */
     #maybeSnapshot() {
         const service = this.#service;
         if (service === undefined || !this.available || this.#writingSnapshot || Date.now() - this.#lastSnapshotAt < SNAPSHOT_EVERY_MS)
@@ -282,13 +229,6 @@ export class RedisLog {
             return;
         void this.#writeSnapshot(service.node.replica.captureSnapshot(), this.#epoch, this.#lastId);
     }
-    /**
-     * Turns a captured snapshot into JSON a topic at a time, letting the event
-     * loop run between slices: with a large history (200,000 stored messages
-     * make about 50 MB) one JSON.stringify would stop this process for a few
-     * hundred milliseconds, and every user's messages with it. Then stores it
-     * and trims the stream behind it.
-     */
     async #writeSnapshot(captured, epoch, id) {
         this.#writingSnapshot = true;
         try {
@@ -309,7 +249,6 @@ export class RedisLog {
             await this.#commands.command(['XTRIM', STREAM, 'MINID', '~', String(trimBefore)]);
         }
         catch {
-            // Not written this time (Redis away): the next one will be.
         }
         finally {
             this.#writingSnapshot = false;

@@ -1,30 +1,10 @@
-/**
- * One connection to Redis that stays up by itself: pipelined commands (Redis
- * answers in the order it received them, so replies match commands FIFO),
- * AUTH and SELECT on every (re)connect, stall detection, and reconnection
- * forever with capped, jittered backoff.
- *
- * Nothing is queued across an outage: while the link is not ready a command is
- * refused at once, and a command in flight when the link breaks is rejected,
- * never resent, since Redis may already have executed it (see
- * RedisUnavailableError.maybeExecuted). The caller decides what is safe to retry.
- *
- * A blocking command (XREAD BLOCK, BLPOP, ...) holds the connection until it
- * returns, and every command behind it waits too. Give blocking reads a
- * connection of their own and a per-call timeoutMs above the block time. The
- * stall PING is only sent on an idle connection, so it never queues behind a
- * blocked read: a busy connection is watched through its commands' deadlines.
- */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { RedisReplyError, RedisUnavailableError, RespProtocolError } from "./errors.js";
 import { encodeCommand, RespParser } from "./resp.js";
 import { DEFAULT_REDIS_PORT, parseRedisUrl } from "./url.js";
-// Required, not imported: an ES import of node:tls reads its lazy `rootCertificates`
-// and keeps ~150 CA certificates (about 220 KB) on the heap of every process.
 const tls = createRequire(import.meta.url)('node:tls');
-/** Replies that mean this link can no longer serve us, though it is still open. */
 const RECONNECT_ON = new Set(['READONLY', 'NOAUTH', 'LOADING']);
 const noop = () => { };
 export class RedisConnection extends EventEmitter {
@@ -43,7 +23,6 @@ export class RedisConnection extends EventEmitter {
     pending = new Fifo();
     corked = false;
     attempt = 0;
-    /** 'down' is reported once per outage: when a ready link fails, or the first attempt does. */
     up = false;
     downReported = false;
     connectTimer;
@@ -53,7 +32,6 @@ export class RedisConnection extends EventEmitter {
     deadlineAt = Infinity;
     deadlineCheck;
     closed;
-    /** Why the link last failed, for health reports. */
     lastError;
     constructor(target, options = {}) {
         super();
@@ -75,13 +53,11 @@ export class RedisConnection extends EventEmitter {
     get isReady() {
         return this.currentState === 'ready';
     }
-    /** Starts connecting; from then on the connection keeps itself up until close(). */
     connect() {
         if (this.currentState === 'idle')
             this.openLink();
         return this;
     }
-    /** Resolves when ready (at once if it is); rejects if closed first. */
     whenReady() {
         if (this.isReady)
             return Promise.resolve();
@@ -94,11 +70,6 @@ export class RedisConnection extends EventEmitter {
             this.once('close', onClose);
         });
     }
-    /**
-     * Sends one command. Resolves with the reply; rejects with RedisReplyError
-     * for an error reply, RedisUnavailableError if the link is not ready or
-     * breaks before the reply, TypeError for an argument that cannot be sent.
-     */
     command(args, options = {}) {
         if (this.currentState !== 'ready') {
             const message = this.currentState === 'closed' ? 'the Redis connection is closed' : 'Redis is unavailable: not connected';
@@ -106,7 +77,6 @@ export class RedisConnection extends EventEmitter {
         }
         return this.send(args, options.timeoutMs ?? this.commandTimeoutMs);
     }
-    /** Stops everything: rejects pending commands, clears every timer, closes the socket. */
     close() {
         if (this.closed)
             return this.closed;
@@ -118,7 +88,6 @@ export class RedisConnection extends EventEmitter {
         this.closed = gone.then(() => { this.emit('close'); });
         return this.closed;
     }
-    /** A method, not a field read, so that TypeScript does not narrow it across emit(). */
     wasClosed() {
         return this.currentState === 'closed';
     }
@@ -147,7 +116,6 @@ export class RedisConnection extends EventEmitter {
         socket.on('error', (error) => this.fail(socket, error));
         socket.on('close', () => this.fail(socket, new Error(`connection to Redis at ${host}:${port} closed`)));
     }
-    /** AUTH and SELECT before anything else on every connection; PING answers -LOADING while Redis loads its data. */
     handshake(socket) {
         if (this.socket !== socket)
             return;
@@ -160,7 +128,6 @@ export class RedisConnection extends EventEmitter {
         if (db !== 0)
             steps.push(['SELECT', db]);
         steps.push(['PING']);
-        // The connect timer bounds the handshake; these commands need no deadline of their own.
         Promise.all(steps.map((step) => this.send(step, Infinity))).then(() => this.becomeReady(socket), (error) => this.fail(socket, error));
     }
     becomeReady(socket) {
@@ -175,11 +142,10 @@ export class RedisConnection extends EventEmitter {
             this.pingTimer = setInterval(() => this.probe(), this.pingIntervalMs);
         this.emit('ready');
     }
-    /** Only an idle link is probed: commands in flight carry their own deadlines. */
     probe() {
         if (this.currentState !== 'ready' || this.pending.size > 0)
             return;
-        this.send(['PING'], this.stallTimeoutMs).catch(noop); // a failure surfaces through fail()
+        this.send(['PING'], this.stallTimeoutMs).catch(noop);
     }
     send(args, timeoutMs) {
         const socket = this.socket;
@@ -194,7 +160,6 @@ export class RedisConnection extends EventEmitter {
             const deadline = performance.now() + timeoutMs;
             this.pending.push({ name: String(args[0]), resolve, reject, deadline, timeoutMs });
             if (!this.corked) {
-                // Commands issued in one tick leave in one write (pipelining).
                 this.corked = true;
                 socket.cork();
                 process.nextTick(() => { this.corked = false; socket.uncork(); });
@@ -226,9 +191,6 @@ export class RedisConnection extends EventEmitter {
         this.deadlineTimer = setTimeout(() => {
             this.deadlineTimer = undefined;
             this.deadlineAt = Infinity;
-            // After a long event-loop stall the timer fires before pending socket
-            // data is read; setImmediate runs after the poll phase has read it, so a
-            // reply that did arrive in time is not mistaken for a stall.
             this.deadlineCheck = setImmediate(() => this.checkDeadlines());
         }, Math.max(0, deadline - performance.now()) + 1);
     }
@@ -249,7 +211,6 @@ export class RedisConnection extends EventEmitter {
         if (next < this.deadlineAt)
             this.armDeadline(next);
     }
-    /** The link is broken: drop it, report the outage once, and schedule a reconnect. */
     fail(socket, error) {
         if (this.socket !== socket)
             return;
@@ -262,7 +223,7 @@ export class RedisConnection extends EventEmitter {
             this.downReported = true;
             this.emit('down', error);
             if (this.wasClosed())
-                return; // a listener closed us
+                return;
         }
         this.scheduleReconnect(error);
     }
@@ -281,7 +242,6 @@ export class RedisConnection extends EventEmitter {
             command.reject(reason);
         }
     }
-    /** 100 ms doubling to 1 s by default, ±20 % so that many clients do not reconnect in step. */
     scheduleReconnect(error) {
         const base = Math.min(this.reconnectMaxDelayMs, this.reconnectMinDelayMs * 2 ** Math.min(this.attempt, 30));
         const delayMs = Math.round(base * (0.8 + 0.4 * Math.random()));
@@ -289,14 +249,13 @@ export class RedisConnection extends EventEmitter {
         this.currentState = 'waiting';
         this.emit('reconnecting', { attempt: this.attempt, delayMs, error });
         if (this.wasClosed())
-            return; // a listener closed us
+            return;
         this.reconnectTimer = setTimeout(() => {
             this.reconnectTimer = undefined;
             this.openLink();
         }, delayMs);
     }
 }
-/** A queue with O(1) shift, for commands awaiting replies. */
 class Fifo {
     items = [];
     head = 0;

@@ -1,10 +1,3 @@
-/** The errors our Redis client reports; callers tell them apart with instanceof. */
-/**
- * Redis answered with an error reply (RESP "-" type). It is a value, not a
- * broken link: the connection goes on. `code` is the reply's first word
- * ('ERR', 'WRONGTYPE', 'NOAUTH', 'WRONGPASS', 'LOADING', 'READONLY', ...),
- * the convention the RESP spec describes under "Simple errors".
- */
 export class RedisReplyError extends Error {
     code;
     constructor(message) {
@@ -14,12 +7,6 @@ export class RedisReplyError extends Error {
         this.code = firstWord ? firstWord[1] : 'ERR';
     }
 }
-/**
- * The command could not be carried out because the link to Redis is not up:
- * either it was refused before being sent (`maybeExecuted` false), or the link
- * broke while it was in flight (`maybeExecuted` true: Redis may or may not have
- * executed it; we never resend it, so the caller decides whether a retry is safe).
- */
 export class RedisUnavailableError extends Error {
     maybeExecuted;
     constructor(message, maybeExecuted, cause) {
@@ -28,14 +15,12 @@ export class RedisUnavailableError extends Error {
         this.maybeExecuted = maybeExecuted;
     }
 }
-/** The byte stream from Redis is not valid RESP2, or exceeds our bounds. Fatal for that connection. */
 export class RespProtocolError extends Error {
     constructor(message) {
         super(message);
         this.name = 'RespProtocolError';
     }
 }
-/** A Redis URL that cannot be used: bad syntax, scheme, port or database number. */
 export class RedisUrlError extends Error {
     constructor(message) {
         super(message);

@@ -1,10 +1,3 @@
-/**
- * RESP2, the Redis serialization protocol, without I/O: bytes in, replies out
- * (RespParser), and commands to bytes (encodeCommand). Section names in the
- * comments refer to the "Redis serialization protocol specification" at
- * redis.io (docs/reference/protocol-spec). We never send HELLO 3, so Redis
- * only ever answers in RESP2 and the RESP3 types are protocol errors here.
- */
 import { RedisReplyError, RespProtocolError } from "./errors.js";
 export const DEFAULT_MAX_BULK_LENGTH = 512 * 1024 * 1024;
 export const DEFAULT_MAX_ARRAY_LENGTH = 1 << 20;
@@ -19,11 +12,9 @@ export class RespParser {
     maxArrayLength;
     maxDepth;
     maxLineLength;
-    /** Unread input: the first chunk is read from `position`; the rest are whole. */
     chunks = [];
     position = 0;
     available = 0;
-    /** The length of the bulk string whose body we are waiting for, or -1. */
     bulkLength = -1;
     openArrays = [];
     failure;
@@ -36,12 +27,6 @@ export class RespParser {
         this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
         this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     }
-    /**
-     * Feeds bytes; calls onReply for each complete reply, in order. Throws a
-     * RespProtocolError at the first byte that proves the stream invalid; the
-     * parser then stays failed (the connection must be dropped: after a framing
-     * error nothing that follows can be trusted).
-     */
     push(chunk) {
         if (this.failure)
             throw this.failure;
@@ -59,17 +44,14 @@ export class RespParser {
             throw error;
         }
     }
-    /** Drops buffered input and delivers nothing more (e.g. from inside onReply). */
     stop() {
         this.stopped = true;
         this.chunks = [];
         this.available = 0;
     }
-    /** True between replies: no partial reply is buffered. */
     get idle() {
         return this.available === 0 && this.bulkLength < 0 && this.openArrays.length === 0;
     }
-    /** Reads one element; false when more bytes are needed. */
     step() {
         if (this.bulkLength >= 0)
             return this.readBulkBody();
@@ -82,16 +64,16 @@ export class RespParser {
             return false;
         this.advance(lineEnd + 2 - start);
         switch (data[start]) {
-            case 0x2b: // '+' Simple strings
+            case 0x2b:
                 this.emit(data.toString('utf8', start + 1, lineEnd));
                 break;
-            case 0x2d: // '-' Simple errors: a value for the caller, not a fault of the stream
+            case 0x2d:
                 this.emit(new RedisReplyError(data.toString('utf8', start + 1, lineEnd)));
                 break;
-            case 0x3a: // ':' Integers (signed 64-bit)
+            case 0x3a:
                 this.emit(parseInteger(data, start + 1, lineEnd));
                 break;
-            case 0x24: { // '$' Bulk strings; "$-1" is the RESP2 null bulk string
+            case 0x24: {
                 const length = parseLength(data, start + 1, lineEnd, 'bulk string');
                 if (length > this.maxBulkLength)
                     throw new RespProtocolError(`bulk string of ${length} bytes exceeds the limit of ${this.maxBulkLength}`);
@@ -101,7 +83,7 @@ export class RespParser {
                     this.bulkLength = length;
                 break;
             }
-            case 0x2a: { // '*' Arrays; "*-1" is the null array, "*0" the empty one
+            case 0x2a: {
                 const length = parseLength(data, start + 1, lineEnd, 'array');
                 if (length > this.maxArrayLength)
                     throw new RespProtocolError(`array of ${length} elements exceeds the limit of ${this.maxArrayLength}`);
@@ -120,7 +102,6 @@ export class RespParser {
         }
         return true;
     }
-    /** A bulk body is exactly `length` bytes followed by CRLF (it may itself contain CRLF). */
     readBulkBody() {
         const length = this.bulkLength;
         if (this.available < length + 2)
@@ -130,14 +111,12 @@ export class RespParser {
         const end = start + length;
         if (data[end] !== CR || data[end + 1] !== LF)
             throw new RespProtocolError('bulk string not terminated by CRLF');
-        // Copy a Buffer out so that it does not keep the whole socket chunk alive.
         const value = this.bulkAsBuffer ? Buffer.from(data.subarray(start, end)) : data.toString('utf8', start, end);
         this.bulkLength = -1;
         this.advance(length + 2);
         this.emit(value);
         return true;
     }
-    /** Completes arrays bottom-up: a finished array is itself an element of its parent. */
     emit(reply) {
         let value = reply;
         for (;;) {
@@ -153,7 +132,6 @@ export class RespParser {
             value = top.items;
         }
     }
-    /** Index of the CR that ends the line starting at `start`, or -1 if it has not arrived. */
     findLineEnd(data, start) {
         const limit = Math.min(data.length, start + this.maxLineLength + 2);
         const cr = data.indexOf(CR, start);
@@ -170,7 +148,6 @@ export class RespParser {
             throw new RespProtocolError('empty line where a reply was expected');
         return cr;
     }
-    /** The unread bytes as one Buffer; joins chunks only when a reply spans them. */
     contiguous() {
         if (this.chunks.length > 1) {
             const first = this.chunks[0].subarray(this.position);
@@ -179,7 +156,6 @@ export class RespParser {
         }
         return this.chunks[0];
     }
-    /** Consumes bytes of the (contiguous) first chunk. */
     advance(count) {
         this.position += count;
         this.available -= count;
@@ -189,7 +165,6 @@ export class RespParser {
         }
     }
 }
-/** Strict decimal: an optional '-' and at least one digit, nothing else. */
 function parseDecimal(data, start, end, what) {
     const negative = data[start] === 0x2d;
     const first = negative ? start + 1 : start;
@@ -212,17 +187,12 @@ function parseDecimal(data, start, end, what) {
 function parseInteger(data, start, end) {
     return parseDecimal(data, start, end, 'integer reply');
 }
-/** A length is -1 (null) or a non-negative count. */
 function parseLength(data, start, end, what) {
     const length = parseDecimal(data, start, end, `${what} length`);
     if (typeof length === 'bigint' || length < -1)
         throw new RespProtocolError(`invalid ${what} length`);
     return length;
 }
-/**
- * A command is an array of bulk strings ("Sending commands to a Redis
- * server"), so any byte may appear in an argument, CRLF included.
- */
 export function encodeCommand(args) {
     if (args.length === 0)
         throw new TypeError('a Redis command needs at least a name');

@@ -1,7 +1,3 @@
-/**
- * redis://[[user]:password@]host[:port][/db] (and rediss:// for TLS), the
- * form the IANA-registered "redis" URI scheme uses.
- */
 import { RedisUrlError } from "./errors.js";
 export const DEFAULT_REDIS_PORT = 6379;
 export function parseRedisUrl(text) {
@@ -15,7 +11,6 @@ export function parseRedisUrl(text) {
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
         throw new RedisUrlError(`the Redis URL must start with redis:// or rediss://, not ${url.protocol}//`);
     }
-    // WHATWG parsing keeps the brackets of an IPv6 host in a non-special scheme.
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     if (host === '')
         throw new RedisUrlError(`the Redis URL ${JSON.stringify(redact(url))} has no host`);
@@ -52,7 +47,6 @@ function decodeUserInfo(encoded, what) {
         throw new RedisUrlError(`the ${what} in the Redis URL has an invalid percent-encoding`);
     }
 }
-/** For messages: never print a password. */
 function redact(url) {
     const copy = new URL(url.href);
     if (copy.password !== '')

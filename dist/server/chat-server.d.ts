@@ -8,13 +8,15 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { RedisLog } from '../log/redis-log.ts';
+import type { RedisLog } from '../log/redis-log.ts';
 import { WebSocketServer } from '../websocket/server.ts';
 import { type ChatService } from './chat-service.ts';
 import { type HttpFront } from './http-front.ts';
 import { type Logger } from './logger.ts';
 import { type ServerOptions } from './options.ts';
 export declare const WEB_ROOT: string;
+/** Loads the cluster code; needed once before `createChatServer` or `mountChat` with `redis`. */
+export declare function loadClusterSupport(): Promise<void>;
 export interface ChatServer {
     readonly http: HttpServer;
     /** The HTTP side: routes, limits, metrics (`front.metrics`), the client address. */

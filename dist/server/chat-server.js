@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { MemoryLog } from "../log/memory-log.js";
-import { RedisLog } from "../log/redis-log.js";
 import { CloseCode } from "../websocket/close-codes.js";
 import { WebSocketServer } from "../websocket/server.js";
 import { COMPRESS_THRESHOLD, createChatService } from "./chat-service.js";
@@ -10,6 +9,10 @@ import { defaultServerOptions } from "./options.js";
 import { originPolicy } from "./origin.js";
 import { clientAddressFrom, trustedProxies } from "./proxy.js";
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+let RedisLogClass;
+export async function loadClusterSupport() {
+    RedisLogClass ??= (await import("../log/redis-log.js")).RedisLog;
+}
 export function createChatServer(options, logger, webRoot = WEB_ROOT) {
     let service;
     let redis;
@@ -35,14 +38,6 @@ export function createChatServer(options, logger, webRoot = WEB_ROOT) {
         },
     };
 }
-/**
- * Serves the chat WebSocket on an existing `http` or `https` server at
- * `path`; the application keeps its own routes (the page, /healthz and
- * /metrics are the standalone server's business). Options are the
- * server's, with its defaults, the Origin check and `trustProxy` included.
- * Upgrades at other paths are left to the application's own `upgrade`
- * listeners, and refused with 404 only when it has none.
- */
 export function mountChat(server, mount = {}) {
     const { path = '/ws', logger = createLogger('warn'), ...overrides } = mount;
     const options = defaultServerOptions(overrides);
@@ -72,7 +67,6 @@ function socketOptions(options, path, allowOrigin, clientAddress) {
         ...(allowOrigin ? { allowOrigin } : {}),
         ...(clientAddress ? { clientAddress } : {}),
         maxMessageSize: options.maxPayload,
-        // Browsers send chat messages whole; a thousand pieces is already generous.
         maxFragments: 1024,
         handshakeTimeoutMs: options.handshakeTimeout * 1000,
         heartbeatIntervalMs: options.heartbeat * 1000,
@@ -86,7 +80,9 @@ function startService(options, logger, sockets, metrics) {
     let redis;
     const service = createChatService(options, logger, sockets, metrics, (apply) => {
         if (options.redis) {
-            redis = new RedisLog(options.redis, logger, apply);
+            if (RedisLogClass === undefined)
+                throw new Error('the redis option needs the cluster code: call `await loadClusterSupport()` first');
+            redis = new RedisLogClass(options.redis, logger, apply);
             return redis;
         }
         const log = new MemoryLog();
@@ -99,7 +95,6 @@ function startService(options, logger, sockets, metrics) {
 async function stopService(service, redis, sockets, timeoutMs) {
     const started = Date.now();
     service.stop();
-    // In a cluster the others must hear of the stop before this process goes.
     if (redis)
         await redis.flush(Math.min(1000, timeoutMs / 2));
     let timeout;
@@ -112,7 +107,6 @@ async function stopService(service, redis, sockets, timeoutMs) {
         connection.terminate();
     await redis?.close();
 }
-/** What an operator of a cluster watches: Redis up, processes seen, how fresh the applied log is. */
 function registerClusterMetrics(metrics, redis, service) {
     const registry = metrics.registry;
     registry.gauge('chat_redis_up', '1 while connected to Redis, reading the log and registered (own heartbeats come back), else 0.', () => (redis.healthy ? 1 : 0));
@@ -121,7 +115,6 @@ function registerClusterMetrics(metrics, redis, service) {
     registry.counter('chat_log_commands_applied_total', 'Log entries applied to this replica.', () => redis.applied);
     registry.counter('chat_redis_reconnects_total', 'Reconnection attempts to Redis.', () => redis.reconnects);
 }
-/** /healthz and /metrics figures: one process's own view in a cluster (the contract's rule). */
 function chatStats(service, sockets) {
     const stats = service.node.stats(Date.now());
     return {

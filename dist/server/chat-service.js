@@ -1,20 +1,8 @@
-/**
- * Binds WebSocket connections to the chat node: frames in, effects out.
- * Owns the only clock and the only timer the pure chat code needs, frames
- * each broadcast once for all its recipients, and counts what an operator
- * wants to see. The log behind the node is in memory (one process) or a
- * Redis stream (a cluster, lib/log/redis-log.ts): this file does not care.
- */
 import { randomBytes } from 'node:crypto';
 import { ackFrame } from "../chat/frames.js";
 import { ChatNode } from "../chat/node.js";
 import { CloseCode } from "../websocket/close-codes.js";
 import { prepareMessage } from "../websocket/prepared.js";
-/**
- * Frames of at least this many bytes are compressed for clients that
- * negotiated permessage-deflate: below it, zlib's own overhead and CPU cost
- * buy almost nothing. A welcome is always compressed.
- */
 export const COMPRESS_THRESHOLD = 1024;
 const ALWAYS_COMPRESS = { compress: true };
 export function createChatService(options, logger, sockets, metrics, makeLog) {
@@ -41,7 +29,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         },
     }, log);
     node.onEffects = (effects) => run(effects);
-    // ---- the one timer: wakes the node at its next deadline ----
     let timer;
     let timerAt = Infinity;
     const armTimer = () => {
@@ -59,7 +46,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         timerAt = Infinity;
         run(node.tick(Date.now()));
     };
-    // ---- carrying out effects ----
     function run(effects) {
         for (const effect of effects) {
             switch (effect.type) {
@@ -67,7 +53,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
                     const connection = connections.get(effect.to);
                     if (connection === undefined)
                         break;
-                    // A welcome with history is the big frame worth compressing whatever its size.
                     connection.send(effect.frame, effect.frame.startsWith('{"type":"welcome"') ? ALWAYS_COMPRESS : undefined);
                     break;
                 }
@@ -84,10 +69,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         }
         armTimer();
     }
-    /**
-     * Framed (and compressed) at most once, the same bytes queued for every
-     * recipient; the ack counts the connections it was really queued to.
-     */
     function broadcast(effect) {
         let queued = 0;
         if (effect.to.length > 0) {
@@ -112,7 +93,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         switch (effect.event) {
             case 'rate_limited':
                 metrics?.rateLimitedFrames.inc();
-                // One line per run of drops, not one per frame.
                 if (effect.reason === 'first')
                     logger.warn('rate_limited', { conn: effect.conn });
                 return;
@@ -123,7 +103,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
                 logger.info(effect.event, { conn: effect.conn, user: effect.username, topic: effect.topic, reason: effect.reason });
         }
     }
-    // ---- connections: one listener function of each kind for all (no closures per connection) ----
     function onMessage(data, isBinary) {
         const id = this.id;
         try {
@@ -133,7 +112,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
             run(isBinary ? node.receiveBinary(id, now) : node.receiveText(id, data, now));
         }
         catch (error) {
-            // A bug while handling one connection must not reach the others.
             logger.error('server_error', { conn: id }, error);
             this.close(CloseCode.INTERNAL_ERROR, 'internal error');
         }
@@ -153,9 +131,6 @@ export function createChatService(options, logger, sockets, metrics, makeLog) {
         if (code === CloseCode.TRY_AGAIN_LATER && reason === 'slow consumer')
             metrics?.slowConsumerCloses.inc();
         logger.info('disconnect', { conn: id, code, reason: reason || undefined });
-        // The client's own Close frame ends its membership on purpose; 1006 (RFC 6455 §7.1.5: no Close
-        // frame at all) is a drop, which the grace period covers; any close the server started
-        // (idle, a limit, a fault, a slow consumer, shutdown) leaves the resume token valid.
         const why = this.closedByPeer ? 'close' : code === CloseCode.ABNORMAL ? 'drop' : 'server';
         try {
             run(node.disconnect(id, why, why === 'close' ? 'disconnect' : why === 'drop' ? 'dropped' : 'closed by server', Date.now()));

@@ -1,9 +1,3 @@
-/**
- * The HTTP side of the chat server: creates the http (or https) server with
- * bounded timeouts, guards plain connections (caps, no bodies), routes
- * requests, answers malformed ones, and logs and counts refusals. The chat
- * wiring attaches its WebSocketServer to `front.http`.
- */
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,11 +8,8 @@ import { originPolicy } from "./origin.js";
 import { clientAddressFrom, plainAddress, trustedProxies } from "./proxy.js";
 import { createServerMetrics, reasonLabel } from "./server-metrics.js";
 import { StaticFiles } from "./static-files.js";
-/** A keep-alive connection with no request in flight is closed after this long. */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000;
-/** How often Node checks request and header deadlines (its default, 30 s, would stretch every bound). */
 const DEADLINE_CHECK_MS = 1000;
-/** Request and header time when --handshake-timeout is 0 (off for upgrades, never for plain requests). */
 const FALLBACK_REQUEST_TIMEOUT_MS = 30_000;
 export function createHttpFront(options, logger, hooks, webRoot) {
     const trusted = trustedProxies(options.trustProxy);
@@ -35,7 +26,6 @@ export function createHttpFront(options, logger, hooks, webRoot) {
     };
     const requestTimeout = options.handshakeTimeout > 0 ? options.handshakeTimeout * 1000 : FALLBACK_REQUEST_TIMEOUT_MS;
     const httpOptions = {
-        // The whole request, headers and body, within this bound (408 otherwise).
         requestTimeout,
         headersTimeout: requestTimeout,
         keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
@@ -52,13 +42,11 @@ export function createHttpFront(options, logger, hooks, webRoot) {
             ...httpOptions,
             cert: readFileSync(options.tlsCert),
             key: readFileSync(options.tlsKey),
-            // The TLS handshake comes before the upgrade request: bound it too.
             ...(options.handshakeTimeout > 0 ? { handshakeTimeout: options.handshakeTimeout * 1000 } : {}),
         }, onRequest)
         : createHttpServer(httpOptions, onRequest);
     guard.attach(http, tls);
     http.on('clientError', (error, socket) => {
-        // Malformed, oversized or too slow requests: answer with the matching status, never crash.
         logger.debug('http_client_error', { code: error.code, addr: plainAddress(socket.remoteAddress ?? '') });
         if (error.code === 'ECONNRESET' || !socket.writable)
             return void socket.destroy();

@@ -1,6 +1,5 @@
 import { errorResponse } from "../websocket/handshake.js";
 import { addressGroup, plainAddress } from "./proxy.js";
-/** Logs the first event of a burst at once, then one summary per quiet-or-full window. */
 export class BurstLog {
     suppressed = 0;
     timer;
@@ -40,7 +39,6 @@ export class HttpGuard {
     log;
     options;
     metrics;
-    /** One 'close' listener shared by every socket (`this` is the socket), removed on upgrade. */
     onSocketClose;
     constructor(options, logger, metrics) {
         this.options = options;
@@ -54,10 +52,8 @@ export class HttpGuard {
     get size() {
         return this.open.size;
     }
-    /** Counts sockets where requests arrive: TCP for HTTP, the TLS socket (after its handshake) for HTTPS. */
     attach(server, tls) {
         server.on(tls ? 'secureConnection' : 'connection', (socket) => this.admit(socket));
-        // An upgraded socket is no longer plain HTTP: the WebSocket caps count it from here.
         server.on('upgrade', (req) => this.forget(req.socket));
     }
     admit(socket) {
@@ -96,16 +92,9 @@ export class HttpGuard {
         this.metrics.httpRefused.inc({ reason: reason.includes('address') ? 'per_address_cap' : 'total_cap' });
         this.log.hit({ reason, addr, open: this.open.size });
         socket.on('error', () => socket.destroy());
-        // Answered before any request is read; destroyed once the answer is out.
         socket.end(errorResponse(503, reason, { 'Retry-After': '5' }), () => socket.destroy());
         setTimeout(() => socket.destroy(), 1000).unref();
     }
-    /**
-     * Refuses a request that carries a body (none of the routes reads one):
-     * 413 for GET and HEAD; other methods get their 405 from the router. Either
-     * way the connection closes after the answer, so the body is never waited for.
-     * Returns true when the request was answered here.
-     */
     checkBody(req, res, addr) {
         const length = req.headers['content-length'];
         if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))

@@ -1,13 +1,10 @@
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
-/** Control characters, line and paragraph separators: they could split or forge a line. */
 const BREAKS_LINE = /[\p{Cc}\u2028\u2029]/u;
-/** A value as one token: bare when it can be, else a JSON string with every line breaker escaped. */
 function formatValue(text) {
     if (text !== '' && !/[\s"=\\]/.test(text) && !BREAKS_LINE.test(text))
         return text;
     return JSON.stringify(text).replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-/** `key=value` pairs. */
 function formatFields(fields) {
     if (!fields)
         return '';
@@ -19,14 +16,8 @@ function formatFields(fields) {
     }
     return out;
 }
-/**
- * Writes lines to `stream` until it fails once; after that, nothing more is
- * written (a broken standard error has nobody reading it). Never throws.
- */
 export function streamWriter(stream) {
     let broken = false;
-    // Without a listener, the stream's 'error' would be an uncaught exception,
-    // whose handler logs, which fails again: the loop of a closed stderr.
     stream.on('error', () => {
         broken = true;
     });
@@ -37,12 +28,11 @@ export function streamWriter(stream) {
             stream.write(line);
         }
         catch {
-            broken = true; // EBADF from a synchronous write
+            broken = true;
         }
     };
 }
 let stderrWriter;
-/** One writer (one error listener) for process.stderr however many loggers use it. */
 function defaultWriter() {
     stderrWriter ??= streamWriter(process.stderr);
     return stderrWriter;
@@ -61,7 +51,6 @@ export function createLogger(level = 'info', write = defaultWriter()) {
             write(line + '\n');
         }
         catch {
-            // A failing sink must not turn a log call into an exception.
         }
     };
     return {

@@ -1,14 +1,5 @@
-/**
- * A small metrics registry: counters, gauges and histograms with labels,
- * rendered in the Prometheus text exposition format (version 0.0.4).
- * No dependencies; a metric costs a Map entry per label set, nothing per event.
- *
- * Names follow the Prometheus conventions: snake_case, base units (seconds,
- * bytes), counters end in `_total`.
- */
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** `{a="1",b="x"}` with the label values escaped as the format requires (\\, \", \n). */
 function labelText(labels, extra) {
     const parts = [];
     if (labels) {
@@ -37,7 +28,6 @@ function checkLabels(labels) {
             throw new Error(`bad label name ${JSON.stringify(key)}`);
     }
 }
-/** One series per distinct label set, keyed by its rendered label text. */
 class Series {
     byKey = new Map();
     get(labels, make) {
@@ -51,10 +41,6 @@ class Series {
         return entry.value;
     }
 }
-/**
- * A number per label set (or one read when rendered): what counters and
- * gauges have in common; they differ only in how the number may change.
- */
 class ValueMetric {
     series = new Series();
     name;
@@ -81,7 +67,7 @@ export class Counter extends ValueMetric {
     type = 'counter';
     inc(labels, amount = 1) {
         if (!(amount >= 0))
-            return; // a counter never goes down
+            return;
         this.entry(labels).v += amount;
     }
 }
@@ -107,7 +93,6 @@ export class Histogram {
     }
     observe(value, labels) {
         const state = this.series.get(labels, () => ({ counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
-        // Stored per bucket, made cumulative when rendered.
         const i = this.buckets.findIndex((upper) => value <= upper);
         if (i !== -1)
             state.counts[i]++;
@@ -130,7 +115,6 @@ export class Histogram {
 }
 export class MetricsRegistry {
     metrics = new Map();
-    /** `collect`: read the value when rendered (for totals kept elsewhere, e.g. CPU time). */
     counter(name, help, collect) {
         return this.add(new Counter(name, help, collect));
     }
@@ -140,7 +124,6 @@ export class MetricsRegistry {
     histogram(name, help, buckets) {
         return this.add(new Histogram(name, help, buckets));
     }
-    /** The whole exposition, one `# HELP` and `# TYPE` per metric. */
     render() {
         const out = [];
         for (const metric of this.metrics.values()) {

@@ -1,13 +1,7 @@
-/**
- * The chat server's options: command-line flags (node:util parseArgs), each
- * with an environment variable behind it; the flag wins. Names and defaults
- * follow the options table of the chat protocol contract.
- */
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS } from "./logger.js";
 import { originTuple } from "./origin.js";
 import { trustedProxies } from "./proxy.js";
-/** Node's timers take a signed 32-bit millisecond count; larger delays fire after 1 ms. */
 const MAX_TIMER_SECONDS = (2 ** 31 - 1) / 1000;
 const NUMBER_OPTIONS = {
     port: { env: 'PORT', default: 8000, min: 0, max: 65535, integer: true, help: 'TCP port' },
@@ -52,11 +46,6 @@ export function usage() {
     lines.push(`  --${'help'.padEnd(28)} this text`);
     return lines.join('\n');
 }
-/**
- * `--message-ttl -1` would make parseArgs read `-1` as a flag ("argument is
- * ambiguous"): join an option that takes a value with a following negative
- * number, so the range check can say what is wrong.
- */
 function joinNegativeNumbers(argv) {
     const out = [];
     for (let i = 0; i < argv.length; i++) {
@@ -73,7 +62,6 @@ function joinNegativeNumbers(argv) {
     }
     return out;
 }
-/** Rewords parseArgs' errors, which can be long and speak of positionals. */
 function parseArgsMessage(error) {
     const unknown = /Unknown option '([^']+)'/.exec(error.message);
     if (unknown)
@@ -89,7 +77,6 @@ function parseArgsMessage(error) {
         return `unexpected argument ${JSON.stringify(unexpected[1])}: options start with --`;
     return error.message;
 }
-/** Parses flags and environment. Throws OptionsError naming the option or variable that is wrong. */
 export function parseServerOptions(argv, env) {
     const spec = { help: { type: 'boolean' } };
     for (const name of [...Object.keys(NUMBER_OPTIONS), ...Object.keys(STRING_OPTIONS)])
@@ -197,7 +184,6 @@ function deflateFromEnv(raw) {
         return false;
     throw new OptionsError(`DEFLATE must be on or off, got ${JSON.stringify(raw)}`);
 }
-/** The defaults, for tests and embedding. */
 export function defaultServerOptions(overrides = {}) {
     const parsed = parseServerOptions([], {});
     if (parsed === 'help')

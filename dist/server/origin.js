@@ -1,11 +1,5 @@
 import { plainAddress } from "./proxy.js";
 const DEFAULT_PORTS = { http: '80', https: '443', ws: '80', wss: '443' };
-/**
- * `scheme://host:port`, lower case, with the default port explicit; undefined
- * for an opaque origin (`null`), a path, credentials or an unknown scheme.
- * `ws`/`wss` count as `http`/`https`: they name the same server, and browsers
- * never send them (some non-browser clients do).
- */
 export function originTuple(origin) {
     const match = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[^\s/?#@[\]:]+)(?::(\d{1,5}))?\/?$/i.exec(origin.trim());
     if (!match)
@@ -19,8 +13,6 @@ export function originTuple(origin) {
 function tuple(scheme, host, port) {
     let hostname;
     try {
-        // The URL parser lower-cases and converts names to their ASCII (IDNA) form,
-        // so an origin and a Host header spelling one name differently compare equal.
         hostname = new URL(`http://${host}`).hostname;
     }
     catch {
@@ -32,7 +24,6 @@ function tuple(scheme, host, port) {
     const base = scheme === 'ws' ? 'http' : scheme === 'wss' ? 'https' : scheme;
     return `${base}://${hostname}:${portNumber}`;
 }
-/** The server's own origin for `req`: its scheme (TLS or not, or the trusted proxy's), the Host header, the default port. */
 export function ownOrigin(req, trusted) {
     let scheme = req.socket.encrypted ? 'https' : 'http';
     if (trusted && trusted.has(plainAddress(req.socket.remoteAddress ?? ''))) {
@@ -45,17 +36,11 @@ export function ownOrigin(req, trusted) {
         return undefined;
     return tuple(scheme, host[1], host[2] ?? DEFAULT_PORTS[scheme]);
 }
-/** The scheme the client used, as the proxy next to us saw it (`X-Forwarded-Proto` or RFC 7239 `proto=`). */
 function forwardedProto(req) {
     const header = req.headers['x-forwarded-proto'];
     const value = typeof header === 'string' ? header.split(',').pop() : /proto="?([a-z]+)"?\s*$/i.exec(req.headers.forwarded ?? '')?.[1];
     return value?.trim().toLowerCase();
 }
-/**
- * `allowed` undefined: the server's own origin and requests with no Origin
- * (not a browser). `['*']`: anyone. Otherwise the listed origins (and no Origin).
- * Throws on a listed entry that is not an origin, so a typo fails at start.
- */
 export function originPolicy(allowed, trusted) {
     if (allowed?.includes('*'))
         return () => true;
@@ -71,7 +56,7 @@ export function originPolicy(allowed, trusted) {
             return true;
         const normalized = originTuple(origin);
         if (normalized === undefined)
-            return false; // "null" and other opaque origins
+            return false;
         if (allowed)
             return listed.has(normalized);
         return normalized === ownOrigin(req, trusted);

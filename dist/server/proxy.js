@@ -1,12 +1,7 @@
 import { BlockList, isIP } from 'node:net';
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) becomes `1.2.3.4`. */
 export function plainAddress(address) {
     return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address.toLowerCase();
 }
-/**
- * Parses `--trust-proxy` entries: addresses, CIDR blocks (`10.0.0.0/8`,
- * `fd00::/8`) and `loopback`. Throws an Error naming the bad entry.
- */
 export function trustedProxies(entries) {
     const list = new BlockList();
     for (const raw of entries) {
@@ -42,12 +37,6 @@ export function trustedProxies(entries) {
         },
     };
 }
-/**
- * The client's address for `req`: the peer, or, when the peer is a trusted
- * proxy, the right-most untrusted forwarded address. An entry that is not an
- * address (`unknown`, an obfuscated `_id`, garbage) ends the walk at the last
- * trusted hop, which is then the best address known.
- */
 export function clientAddressFrom(req, trusted) {
     const peer = plainAddress(req.socket.remoteAddress ?? '');
     if (trusted.none || !trusted.has(peer))
@@ -65,11 +54,9 @@ export function clientAddressFrom(req, trusted) {
     }
     return client;
 }
-/** `X-Forwarded-For: client, proxy1, proxy2` (repeated headers arrive joined by ", "). */
 function xForwardedFor(value) {
     return value.split(',').map((entry) => stripPort(entry.trim()));
 }
-/** RFC 7239 §4: `Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711"`. */
 function forwarded(value) {
     if (value === undefined)
         return [];
@@ -86,7 +73,6 @@ function forwarded(value) {
     }
     return out;
 }
-/** `[2001:db8::1]:4711` becomes `2001:db8::1`; `192.0.2.43:47011` becomes `192.0.2.43`; a bare IPv6 stays. */
 function stripPort(hop) {
     if (hop.startsWith('[')) {
         const end = hop.indexOf(']');
@@ -97,5 +83,4 @@ function stripPort(hop) {
         return hop.slice(0, colon);
     return hop;
 }
-/** The key a per-address cap counts under (IPv6 by /64): the WebSocket library's rule, shared. */
 export { addressGroup } from "../websocket/address.js";

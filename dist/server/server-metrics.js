@@ -1,21 +1,21 @@
-/**
- * The chat server's metrics: the process (memory, heap, CPU, event-loop lag),
- * the HTTP front (refusals), and the counters the chat wiring increments.
- * Created once per server; `dispose()` stops the event-loop sampler.
- */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MetricsRegistry } from "./metrics.js";
-/** Seconds; from 100 µs (same process) to 10 s (a queue held by a slow link). */
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** A slug fit for a label value: "too many connections" becomes "too_many_connections". */
 export function reasonLabel(reason) {
     return reason.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 60) || 'unknown';
 }
 export function createServerMetrics(stats) {
     const registry = new MetricsRegistry();
-    // Sampled by libuv between ticks: its mean/max say how late timers and I/O ran.
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    loopDelay.enable();
+    let loopDelay;
+    let sampler;
+    let disposed = false;
+    const startSampler = () => {
+        sampler ??= import('node:perf_hooks').then(({ monitorEventLoopDelay }) => {
+            if (disposed)
+                return;
+            loopDelay = monitorEventLoopDelay({ resolution: 10 });
+            loopDelay.enable();
+        });
+    };
     let current;
     const stat = (key) => () => (current ?? stats())[key];
     registry.gauge('chat_connections', 'Open WebSocket connections, joined or not.', stat('connections'));
@@ -44,28 +44,28 @@ export function createServerMetrics(stats) {
     registry.gauge('nodejs_heap_size_used_bytes', 'V8 heap in use in bytes.', () => process.memoryUsage().heapUsed);
     registry.gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved in bytes.', () => process.memoryUsage().heapTotal);
     registry.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript (buffers) in bytes.', () => process.memoryUsage().external);
-    // Event-loop lag over the interval since the previous scrape (the sampler is reset on each render).
-    registry.gauge('nodejs_eventloop_lag_mean_seconds', 'Mean event-loop delay since the previous scrape.', () => nanos(loopDelay.mean));
-    registry.gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event-loop delay since the previous scrape.', () => nanos(loopDelay.percentile(99)));
-    registry.gauge('nodejs_eventloop_lag_max_seconds', 'Longest event-loop delay since the previous scrape.', () => nanos(loopDelay.max));
+    registry.gauge('nodejs_eventloop_lag_mean_seconds', 'Mean event-loop delay since the previous scrape.', () => nanos(loopDelay?.mean));
+    registry.gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event-loop delay since the previous scrape.', () => nanos(loopDelay?.percentile(99)));
+    registry.gauge('nodejs_eventloop_lag_max_seconds', 'Longest event-loop delay since the previous scrape.', () => nanos(loopDelay?.max));
     return {
         ...metrics,
         render() {
+            startSampler();
             current = stats();
             try {
                 return registry.render();
             }
             finally {
                 current = undefined;
-                loopDelay.reset();
+                loopDelay?.reset();
             }
         },
         dispose() {
-            loopDelay.disable();
+            disposed = true;
+            loopDelay?.disable();
         },
     };
 }
-/** The sampler reports nanoseconds (NaN before its first sample). */
 function nanos(value) {
-    return Number.isFinite(value) ? value / 1e9 : 0;
+    return value !== undefined && Number.isFinite(value) ? value / 1e9 : 0;
 }

@@ -1,8 +1,3 @@
-/**
- * Serves the web page's files. The folder is read once at start into a map
- * from URL path to bytes, so a request never reaches the file system: no
- * `..`, encoded dot, absolute path or symlink can name anything outside it.
- */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -16,12 +11,10 @@ const CONTENT_TYPES = {
     '.webmanifest': 'application/manifest+json',
     '.txt': 'text/plain; charset=utf-8',
 };
-/** Scripts and styles only from this server, no inline script, no framing. */
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
     "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 export class StaticFiles {
     files = new Map();
-    /** Reads every file under `root` whose type is known; a missing folder serves nothing. */
     constructor(root) {
         this.load(root, '/');
         const index = this.files.get('/index.html');
@@ -56,7 +49,6 @@ export class StaticFiles {
             this.files.set(prefix + name, { body, type, etag });
         }
     }
-    /** Answers the request if it names a file; false if the path is unknown. */
     serve(req, res, pathname) {
         const file = this.files.get(pathname);
         if (!file)
@@ -68,7 +60,6 @@ export class StaticFiles {
         }
         const headers = {
             'Content-Type': file.type,
-            // No fingerprinted names, so revalidate each time (cheap with the ETag).
             'Cache-Control': 'no-cache',
             ETag: file.etag,
             'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -1,9 +1,3 @@
-/**
- * The client side: `connect(url)` performs the opening handshake (RFC 6455
- * §4.1) over `node:http` or `node:https`, checks the server's accept key and
- * returns the same connection type the server uses, in the client role
- * (every frame masked).
- */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { WebSocketConnection } from "./connection.js";
@@ -71,7 +65,6 @@ export function connect(url, options = {}) {
         });
         req.on('upgrade', (res, socket, head) => {
             clearTimeout(timer);
-            // §4.1: the accept key proves the server understood this handshake.
             const problem = res.headers['sec-websocket-accept'] !== acceptKey(key)
                 ? 'wrong Sec-WebSocket-Accept'
                 : res.headers.upgrade?.toLowerCase() !== 'websocket'
@@ -88,7 +81,6 @@ export function connect(url, options = {}) {
                 reject(new HandshakeError(`server chose a subprotocol we did not offer: ${protocol}`));
                 return;
             }
-            // §4.1: an extension we did not offer, or an answer we cannot honour, fails the connection.
             const extensions = res.headers['sec-websocket-extensions'];
             let deflate;
             if (extensions !== undefined) {
@@ -103,10 +95,6 @@ export function connect(url, options = {}) {
                 deflate = agreed;
             }
             socket.setNoDelay(true);
-            // Frames that came with the 101 (in `head`) or right after it must wait
-            // until the caller of connect() has had its turn to add listeners:
-            // hold the socket paused, put `head` back, and resume after the
-            // promise continuation has run (microtasks run before setImmediate).
             socket.pause();
             if (head.length > 0)
                 socket.unshift(head);

@@ -1,10 +1,3 @@
-/**
- * One WebSocket connection: binds the sans-I/O protocol core (protocol.ts:
- * state, frames, the closing handshake) to a socket. It owns only what needs
- * I/O: writing (batched per event-loop turn), backpressure limits, closing
- * the socket when the protocol says so, the close timeout, and heartbeat
- * state. Server and client connections are the same class.
- */
 import { EventEmitter } from 'node:events';
 import { CloseCode } from "./close-codes.js";
 import { ReadyState, WebSocketProtocol } from "./protocol.js";
@@ -19,18 +12,11 @@ function onSocketError(error) {
 function onSocketClose() {
     this[OWNER].onSocketClose();
 }
-/** A peer that half-closes without a Close frame is gone (§7.1.5: 1006). */
 function onSocketEnd() {
     if (!this.writableEnded)
         this.end();
 }
-/** Output queued in one turn beyond this is written at once (one write per 64 KiB). */
 const EARLY_FLUSH_BYTES = 64 * 1024;
-/**
- * Connections with output waiting for this turn's flush. One setImmediate
- * flushes them all, so frames sent to a connection during one event-loop turn
- * leave in one socket write, however many there were.
- */
 const dirty = [];
 let flushScheduled = false;
 function scheduleFlush(connection) {
@@ -42,7 +28,6 @@ function scheduleFlush(connection) {
 }
 function flushDirty() {
     flushScheduled = false;
-    // Connections dirtied while flushing wait for the next turn.
     const batch = dirty.splice(0, dirty.length);
     for (const connection of batch)
         connection.flush();
@@ -50,7 +35,6 @@ function flushDirty() {
 export class WebSocketConnection extends EventEmitter {
     protocol;
     remoteAddress;
-    /** Free for the application to use (e.g. a session id). */
     id = 0;
     socket;
     core;
@@ -60,11 +44,9 @@ export class WebSocketConnection extends EventEmitter {
     pendingBytes = 0;
     queued = false;
     endAfterFlush = false;
-    /** The protocol's shouldCloseTransport has been acted on. */
     transportEnding = false;
     closeTimer;
     onClosed;
-    /** Cleared by each heartbeat, set by any byte from the peer. */
     heardFrom = true;
     constructor(socket, options, head) {
         super();
@@ -80,8 +62,6 @@ export class WebSocketConnection extends EventEmitter {
             deflate: options.deflate,
         });
         this.onClosed = options.onClosed;
-        // Shared listener functions find the connection through the socket, so a
-        // connection costs no closures (memory per idle connection counts).
         socket[OWNER] = this;
         socket.on('data', onSocketData);
         socket.on('error', onSocketError);
@@ -90,47 +70,25 @@ export class WebSocketConnection extends EventEmitter {
         if (head && head.length > 0)
             queueMicrotask(() => this.onData(head));
     }
-    /** The Sec-WebSocket-Extensions value agreed in the handshake ('' for none), as in browsers. */
     get extensions() {
         return this.core.deflate?.header ?? '';
     }
-    /** permessage-deflate as negotiated, or undefined. */
     get deflate() {
         return this.core.deflate;
     }
     get readyState() {
         return this.core.state;
     }
-    /**
-     * True when the peer started the closing handshake: its Close frame came
-     * before we sent ours (a client that said goodbye on purpose). False when
-     * we started it (close(), a protocol fault, a slow consumer), when the
-     * connection dropped without a Close frame (code 1006), or while open.
-     */
     get closedByPeer() {
         return this.core.closeInitiator === 'peer';
     }
-    /** Bytes accepted by send() that the kernel has not taken yet. */
     get bufferedAmount() {
         return this.pendingBytes + this.socket.writableLength;
     }
-    /**
-     * Sends a text (string) or binary (bytes) message, compressed when
-     * permessage-deflate was negotiated and it is at least the threshold long
-     * (see SendOptions). True only if the frame was queued: false when the
-     * connection is closing or closed, or was just dropped as a slow consumer.
-     */
     send(data, options) {
         const frame = this.core.send(data, options);
         return frame !== undefined && this.enqueue(frame);
     }
-    /**
-     * Sends a message prepared once for many connections: a PreparedMessage
-     * (its compressed frame if this connection negotiated permessage-deflate
-     * and the message wants it, else its plain frame) or a frame made by
-     * `encodeMessage` (unmasked). Server connections only: a client must mask
-     * each frame with its own key (§5.3). Returns what send() returns.
-     */
     sendPrepared(message) {
         const frame = this.core.sendPrepared(message);
         return frame !== undefined && this.enqueue(frame);
@@ -139,25 +97,16 @@ export class WebSocketConnection extends EventEmitter {
         const frame = this.core.ping(payload);
         return frame !== undefined && this.enqueue(frame);
     }
-    /**
-     * Starts the closing handshake (§7.1.2). The TCP connection is closed once
-     * the peer answers, or after the close timeout if it does not.
-     */
     close(code = CloseCode.NORMAL, reason = '') {
         const frame = this.core.close(code, reason);
         if (frame !== undefined)
             this.queueClose(frame);
     }
-    /** Drops the TCP connection at once, without a closing handshake. */
     terminate() {
         this.pending = [];
         this.pendingBytes = 0;
         this.socket.destroy();
     }
-    /**
-     * For a heartbeat timer: false if nothing arrived since the last call (the
-     * caller should terminate); otherwise pings and starts a new round.
-     */
     heartbeat() {
         if (this.core.state !== ReadyState.OPEN)
             return true;
@@ -167,7 +116,6 @@ export class WebSocketConnection extends EventEmitter {
         this.ping();
         return true;
     }
-    /** Writes this turn's frames in one socket write. Called by the scheduler. */
     flush() {
         this.queued = false;
         const count = this.pending.length;
@@ -184,8 +132,6 @@ export class WebSocketConnection extends EventEmitter {
         }
     }
     enqueue(frame) {
-        // Only what is already waiting counts, not this frame: a peer that reads
-        // is never dropped for one large message (a welcome with history).
         if (this.maxBufferedAmount > 0 && this.bufferedAmount > this.maxBufferedAmount) {
             this.dropSlowConsumer();
             return false;
@@ -193,8 +139,6 @@ export class WebSocketConnection extends EventEmitter {
         this.pending.push(frame);
         this.pendingBytes += frame.length;
         if (this.pendingBytes >= EARLY_FLUSH_BYTES) {
-            // A big burst in one turn goes to the kernel now rather than piling up
-            // here, so the buffer cap measures what the peer has not read.
             this.flush();
         }
         else if (!this.queued) {
@@ -203,29 +147,16 @@ export class WebSocketConnection extends EventEmitter {
         }
         return true;
     }
-    /**
-     * The peer is not reading fast enough: say why in a close frame (it only
-     * arrives if the peer drains the socket) and drop the connection soon, so
-     * its buffers are freed. Frames already accepted this turn (send() said
-     * true, so the application counted them as delivered) still go out first:
-     * at most EARLY_FLUSH_BYTES more than the cap.
-     */
     dropSlowConsumer() {
         const accepted = this.pending;
         this.pending = [];
         this.pendingBytes = 0;
         if (accepted.length > 0 && this.socket.writable)
             this.socket.write(accepted.length === 1 ? accepted[0] : Buffer.concat(accepted));
-        // For the application the connection is over now (the protocol is
-        // CLOSED): nothing more will be written to it, so it must not count as a
-        // recipient while the socket drains.
         this.socket.end(this.core.abandon(CloseCode.TRY_AGAIN_LATER, 'slow consumer'));
         this.armCloseTimer(Math.min(this.closeTimeoutMs, 1000));
-        // The event waits for the next tick because we are inside a send(),
-        // possibly in the middle of the caller's loop over recipients.
         process.nextTick(() => this.finish());
     }
-    /** A Close frame bypasses the slow-consumer cap, and starts the wait for the peer. */
     queueClose(frame) {
         this.pending.push(frame);
         this.pendingBytes += frame.length;
@@ -241,54 +172,41 @@ export class WebSocketConnection extends EventEmitter {
         this.closeTimer = setTimeout(() => this.socket.destroy(), ms);
         this.closeTimer.unref();
     }
-    /** @internal Called by the shared socket listeners below. */
     onData(chunk) {
         this.heardFrom = true;
         this.core.receive(chunk);
         if (this.core.shouldCloseTransport && !this.transportEnding) {
-            // The closing handshake is over for us, or the peer failed it:
-            // end TCP right after this turn's frames (or now if none wait).
             this.transportEnding = true;
             this.endAfterFlush = true;
             if (!this.queued)
                 this.flush();
         }
     }
-    // ---- ProtocolHandler: what the protocol core found in the peer's bytes ----
-    /** @internal */
     onMessage(data, isBinary) {
         this.emit('message', data, isBinary);
     }
-    /** @internal */
     onPing(payload) {
         this.emit('ping', payload);
     }
-    /** @internal */
     onPong(payload) {
         this.emit('pong', payload);
     }
-    /** @internal The 'close' event waits for the TCP connection to close. */
     onClose() { }
-    /** @internal */
     onFault(error) {
         if (this.listenerCount('error') > 0)
             this.emit('error', error);
     }
-    /** @internal */
     onOutput(frame, isClose) {
         if (isClose)
             this.queueClose(frame);
         else
             this.enqueue(frame);
     }
-    /** @internal */
     onSocketError(error) {
-        // Resets and timeouts from the peer are normal on the internet: report, never throw.
         if (this.listenerCount('error') > 0)
             this.emit('error', error);
         this.socket.destroy();
     }
-    /** @internal */
     onSocketClose() {
         if (this.closeTimer)
             clearTimeout(this.closeTimer);

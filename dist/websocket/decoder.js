@@ -1,5 +1,1 @@
-/**
- * Kept for existing imports: the receiving side now lives in
- * frame-parser.ts (frames) and message-assembler.ts (messages).
- */
 export { FrameParser, FrameDecoder, DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_MESSAGE_SIZE, } from "./frame-parser.js";

@@ -1,38 +1,10 @@
-/**
- * Compressing one message, and inflating one in a single call (RFC 7692 §7.2).
- *
- * Synchronous raw deflate/inflate, never zlib streams or asynchronous jobs:
- * - nothing to queue, so there is no unbounded concurrency of asynchronous
- *   zlib jobs (the memory fragmentation of nodejs/node#8871 that `ws` works
- *   around with a limiter) and no zlib state lives between messages;
- * - inflation is bounded by `maxOutputLength`: zlib stops one 16 KiB chunk
- *   past the message size limit and we fail with 1009, so a decompression
- *   bomb costs at most the limit in memory;
- * - the cost is CPU on the event loop while one message is processed, which
- *   the message size limit bounds.
- * Incoming messages are normally inflated piece by piece as they arrive
- * (inflater.ts); `inflatePayload` is the fallback when Node's zlib handle is
- * not the one that file expects, and a helper for tests and tools.
- * A peer that keeps its window across messages (context takeover, only ever
- * granted to a server our client talks to) is handled without a long-lived
- * inflater: the tail of what we inflated is the window, given to the next
- * message's inflater as its preset dictionary (RFC 1951 back-references reach into it).
- */
 import { createRequire } from 'node:module';
 let loaded;
-/**
- * node:zlib, loaded on first use: a process whose peers never negotiate
- * compression never carries zlib's code on its heap (memory per process).
- */
 export function zlib() {
     return (loaded ??= createRequire(import.meta.url)('node:zlib'));
 }
-/** §7.2.1: the end of a sync flush, removed by the sender and put back by the receiver. */
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
-/** The compressed payload of one message (RSV1 set on its first frame). */
 export function deflatePayload(data, params) {
-    // zlib has no 256-byte window (it silently uses 512); with 8 bits we use
-    // Huffman coding only, which makes no back-references at all.
     const huffmanOnly = params.compressWindowBits < 9;
     const { constants, deflateRawSync } = zlib();
     const out = deflateRawSync(data, {
@@ -47,11 +19,6 @@ export function deflatePayload(data, params) {
         ? out.subarray(0, end)
         : out;
 }
-/**
- * Inflates one message from its compressed frame payloads. `limit` is the
- * most bytes it may inflate to; `window` is the peer's retained window when
- * it takes context over.
- */
 export function inflatePayload(parts, size, limit, window) {
     const input = Buffer.allocUnsafe(size + TAIL.length);
     let at = 0;
@@ -73,7 +40,6 @@ export function inflatePayload(parts, size, limit, window) {
         return error.code === 'ERR_BUFFER_TOO_LARGE' ? 'too-big' : 'invalid';
     }
 }
-/** The window after `inflated`: its last 2^bits bytes, joined with the old window if it is shorter. */
 export function nextWindow(window, inflated, bits) {
     const size = 1 << bits;
     if (inflated.length >= size)

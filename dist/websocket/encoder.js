@@ -1,9 +1,3 @@
-/**
- * Frame encoding (RFC 6455 §5.2): turns payloads into wire bytes. Server
- * frames are unmasked; client frames are masked with a fresh random key per
- * frame (§5.3). Pure functions with no I/O, so one encoded frame can be
- * written to many connections (broadcast).
- */
 import { randomFillSync } from 'node:crypto';
 import { applyMask } from "./mask.js";
 export const Opcode = {
@@ -14,7 +8,6 @@ export const Opcode = {
     PING: 0x9,
     PONG: 0xa,
 };
-/** Bytes of header for a payload of `length` bytes (§5.2 payload length). */
 function headerSize(length, masked) {
     const base = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
     return masked ? base + 4 : base;
@@ -32,15 +25,10 @@ function writeHeader(out, opcode, fin, length, masked, rsv1) {
         return 4;
     }
     out[1] = maskBit | 127;
-    // 53 bits are enough for any buffer Node can hold; the top bit stays 0 (§5.2).
     out.writeUInt32BE(Math.floor(length / 0x100000000), 2);
     out.writeUInt32BE(length >>> 0, 6);
     return 10;
 }
-/**
- * Masking keys come from a pool filled by the CSPRNG (§10.3: keys must be
- * unpredictable), refilled as it runs out, so a frame costs no system call.
- */
 const maskPool = Buffer.allocUnsafe(4096);
 let maskPoolOffset = maskPool.length;
 function nextMask() {
@@ -52,11 +40,6 @@ function nextMask() {
     maskPoolOffset += 4;
     return key;
 }
-/**
- * Encodes one frame into a single new buffer (header and payload together,
- * so it leaves in one write). A string payload is written as UTF-8 straight
- * into the frame, with no intermediate buffer.
- */
 export function encodeFrame(opcode, payload, options = {}) {
     const masked = options.mask === true;
     const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
@@ -74,15 +57,9 @@ export function encodeFrame(opcode, payload, options = {}) {
     }
     return out;
 }
-/** A text frame (or a binary one for a Uint8Array payload). */
 export function encodeMessage(data, options = {}) {
     return encodeFrame(typeof data === 'string' ? Opcode.TEXT : Opcode.BINARY, data, options);
 }
-/**
- * A Close frame (§5.5.1). With no code the body is empty; otherwise a 2-byte
- * code and a UTF-8 reason, truncated so the frame stays within the 125-byte
- * limit of control frames (§5.5) without splitting a code point.
- */
 export function encodeClose(code, reason = '', options = {}) {
     if (code === undefined)
         return encodeFrame(Opcode.CLOSE, Buffer.alloc(0), options);
@@ -94,7 +71,6 @@ export function encodeClose(code, reason = '', options = {}) {
     body.set(text, 2);
     return encodeFrame(Opcode.CLOSE, body, options);
 }
-/** Cuts `bytes` to at most `limit` bytes at a code point boundary. */
 function truncateUtf8(bytes, limit) {
     let end = limit;
     while (end > 0 && (bytes[end] & 0xc0) === 0x80)

@@ -1,17 +1,5 @@
-/**
- * The Sec-WebSocket-Extensions header (RFC 6455 §9.1), parsed strictly:
- *
- *   extension-list = 1#extension
- *   extension      = extension-token *( ";" extension-param )
- *   extension-param = token [ "=" (token | quoted-string) ]
- *
- * A quoted value must still be a token once unquoted (§9.1). Names are
- * compared case-insensitively, so they are returned in lower case.
- */
-/** RFC 7230 §3.2.6 tchar. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-/** The extensions in `header`, in order, or undefined if it breaks the grammar. */
 export function parseExtensions(header) {
     const s = header;
     const n = s.length;
@@ -30,7 +18,7 @@ export function parseExtensions(header) {
     for (;;) {
         skipSpace();
         if (i < n && s[i] === ',') {
-            i++; // the #rule allows empty list elements
+            i++;
             continue;
         }
         if (i >= n)
@@ -61,7 +49,7 @@ export function parseExtensions(header) {
                             text += s[i++];
                     }
                     if (i >= n)
-                        return undefined; // unterminated quoted-string
+                        return undefined;
                     i++;
                     if (!TOKEN.test(text))
                         return undefined;

@@ -1,23 +1,9 @@
-/**
- * The sans-I/O receiving half of RFC 6455, first stage: bytes in, frames
- * parsed (header, length, mask), control frames out. Data frames go to the
- * MessageAssembler, which turns them into messages (fragments, limits,
- * UTF-8, inflation). It never touches a socket or a timer; the connection
- * layer feeds it whatever chunks the socket produced and acts on the
- * callbacks, which are its typed events.
- *
- * Faults are reported at the earliest byte that proves them: a bad first
- * header byte before the length arrives, an oversized message from its
- * header before any payload is buffered, invalid UTF-8 as soon as the bad
- * bytes of a still-arriving frame are in (§8.1 and Autobahn's "fail fast").
- */
 import { CloseCode, isValidCloseCode } from "./close-codes.js";
 import { Opcode } from "./encoder.js";
 import { ErrorCode, closeCodeFor } from "./errors.js";
 import { applyMask } from "./mask.js";
 import { MessageAssembler } from "./message-assembler.js";
 import { isValidUtf8 } from "./utf8.js";
-/** Why a fault is reported, in words (the ErrorCode is the stable part). */
 const REASONS = {
     WS_ERR_RESERVED_BITS: 'reserved bits set',
     WS_ERR_UNEXPECTED_RSV_1: 'RSV1 set without a compressed message start',
@@ -43,9 +29,7 @@ export const DEFAULT_MAX_FRAGMENTS = 100_000;
 const READ_HEADER = 0;
 const READ_PAYLOAD = 1;
 const STOPPED = 2;
-/** Short ASCII text is checked in JS; anything else goes to the native validator. */
 const ASCII_SCAN_MAX = 256;
-/** The UTF-8 text of `bytes[start..end)`, or undefined if it is not valid UTF-8. */
 function decodeText(bytes, start, end) {
     if (end - start <= ASCII_SCAN_MAX) {
         let i = start;
@@ -59,7 +43,6 @@ function decodeText(bytes, start, end) {
     return bytes.toString('utf8', start, end);
 }
 const FAST_PATH_MASK = new Uint8Array(4);
-/** Where the slow path keeps the current frame's mask in `scratch`. */
 const MASK_AT = 14;
 export class FrameParser {
     handler;
@@ -67,24 +50,17 @@ export class FrameParser {
     maxMessageSize;
     maxFragments;
     deflate;
-    /** Made on the first data frame the fast path does not take (memory per idle connection). */
     assembler;
     state = READ_HEADER;
-    // The header being read (it may arrive split across chunks), then the
-    // frame's mask at bytes 14-17. Allocated on first use: an idle connection
-    // whose frames all took the fast path never needs it (memory per connection).
     scratch;
-    /** The mask bytes of `scratch`, made once instead of per payload piece. */
     maskView;
     headerHave = 0;
     headerNeed = 2;
-    // The frame whose payload is being read.
     fin = false;
     rsv1 = false;
     opcode = 0;
     remaining = 0;
     maskOffset = 0;
-    /** Pieces of the control frame being read (made when one spans chunks; memory per idle connection). */
     controlParts;
     constructor(handler, options) {
         this.handler = handler;
@@ -93,14 +69,9 @@ export class FrameParser {
         this.maxFragments = options.maxFragments;
         this.deflate = options.deflate;
     }
-    /** True once a Close frame or a fault ended the stream: later bytes are ignored. */
     get stopped() {
         return this.state === STOPPED;
     }
-    /**
-     * Feeds bytes from the peer. Takes ownership of `chunk`: payloads are
-     * unmasked in place and delivered binary messages may be views of it.
-     */
     push(chunk) {
         let pos = 0;
         const end = chunk.length;
@@ -120,19 +91,11 @@ export class FrameParser {
             }
         }
     }
-    /**
-     * The fast path for the common case: a whole, unfragmented, uncompressed,
-     * valid-looking text or binary frame already in `chunk`. Decodes it with
-     * no copy and no per-frame state changes and returns the position after
-     * it, or -1 to let the general path (which also reports every fault) take
-     * the frame.
-     */
     wholeFrame(chunk, pos, end) {
         if (end - pos < 2 || (this.assembler !== undefined && this.assembler.opcode !== 0))
             return -1;
         const b0 = chunk[pos];
         const b1 = chunk[pos + 1];
-        // FIN set, RSV clear, opcode text or binary; masking as the role expects.
         if (b0 !== 0x81 && b0 !== 0x82)
             return -1;
         if ((b1 & 0x80) !== (this.expectMask ? 0x80 : 0))
@@ -154,7 +117,6 @@ export class FrameParser {
         if (frameEnd > end)
             return -1;
         if (this.expectMask) {
-            // Used synchronously right here, so one mask buffer serves every decoder.
             const mask = FAST_PATH_MASK;
             mask[0] = chunk[at];
             mask[1] = chunk[at + 1];
@@ -174,7 +136,6 @@ export class FrameParser {
         this.handler.onMessage(text, false);
         return frameEnd;
     }
-    /** Stops decoding; later input is ignored (used after we fail or close). */
     stop() {
         this.state = STOPPED;
         this.assembler?.reset();
@@ -193,7 +154,6 @@ export class FrameParser {
         }));
     }
     readHeader(chunk, pos, end) {
-        // Collect header bytes, checking each field as soon as it is complete.
         while (this.headerHave < this.headerNeed) {
             if (pos >= end)
                 return pos;
@@ -210,36 +170,29 @@ export class FrameParser {
         this.startPayload();
         return pos;
     }
-    /** FIN, RSV and opcode (§5.2). */
     checkFirstByte(byte) {
         const opcode = byte & 0x0f;
         this.fin = (byte & 0x80) !== 0;
         this.rsv1 = (byte & 0x40) !== 0;
         this.opcode = opcode;
-        // RSV2 and RSV3 mean nothing in any extension we speak (§5.2).
         if ((byte & 0x30) !== 0)
             return this.reject(ErrorCode.RESERVED_BITS);
-        // RSV1 only with permessage-deflate, and only on a message's first frame (RFC 7692 §6).
         if (this.rsv1 && (this.deflate === undefined || opcode >= Opcode.CLOSE))
             return this.reject(ErrorCode.UNEXPECTED_RSV1);
         if (opcode >= Opcode.CLOSE) {
             if (opcode > Opcode.PONG)
                 return this.reject(ErrorCode.RESERVED_OPCODE);
-            // Control frames must not be fragmented (§5.5).
             if (!this.fin)
                 return this.reject(ErrorCode.FRAGMENTED_CONTROL);
             return true;
         }
         if (opcode > Opcode.BINARY)
             return this.reject(ErrorCode.RESERVED_OPCODE);
-        // §5.4: a continuation needs an open message; a new message needs none open.
         const fault = this.messages().checkStart(opcode, this.rsv1);
         return fault === undefined ? true : this.reject(fault);
     }
-    /** MASK and the 7-bit length (§5.2). */
     checkSecondByte(byte) {
         const masked = (byte & 0x80) !== 0;
-        // §5.1: clients always mask, servers never do.
         if (masked !== this.expectMask)
             return this.reject(masked ? ErrorCode.UNEXPECTED_MASK : ErrorCode.EXPECTED_MASK);
         const length7 = byte & 0x7f;
@@ -249,12 +202,10 @@ export class FrameParser {
             this.remaining = length7;
             return this.checkSize();
         }
-        // Control frames carry at most 125 bytes (§5.5).
         if (this.opcode >= Opcode.CLOSE)
             return this.reject(ErrorCode.CONTROL_TOO_LONG);
         return true;
     }
-    /** The extended length, once its bytes are in (§5.2). */
     checkLength() {
         const h = this.scratch;
         const length7 = h[1] & 0x7f;
@@ -262,7 +213,6 @@ export class FrameParser {
             this.remaining = (h[2] << 8) | h[3];
         }
         else if (length7 === 127) {
-            // The most significant bit must be 0 (§5.2).
             if (h[2] & 0x80)
                 return this.reject(ErrorCode.LENGTH_TOP_BIT);
             const high = ((h[2] << 24) | (h[3] << 16) | (h[4] << 8) | h[5]) >>> 0;
@@ -270,11 +220,10 @@ export class FrameParser {
             this.remaining = high * 0x100000000 + low;
         }
         else {
-            return true; // only the mask was missing
+            return true;
         }
         return this.checkSize();
     }
-    /** The message-size limit, checked before any payload byte is buffered. */
     checkSize() {
         if (this.opcode >= Opcode.CLOSE)
             return true;
@@ -341,7 +290,6 @@ export class FrameParser {
             return this.handler.onPing(payload);
         if (this.opcode === Opcode.PONG)
             return this.handler.onPong(payload);
-        // Close (§5.5.1): empty, or a 2-byte code and a UTF-8 reason.
         if (payload.length === 0) {
             this.stop();
             return this.handler.onClose(CloseCode.NO_STATUS, '');
@@ -358,5 +306,4 @@ export class FrameParser {
         this.handler.onClose(code, reason.toString('utf8'));
     }
 }
-/** The name the parser had before the receiving side was split in two stages. */
 export { FrameParser as FrameDecoder };

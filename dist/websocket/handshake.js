@@ -1,24 +1,13 @@
-/**
- * The opening handshake (RFC 6455 §4): checking a client's upgrade request,
- * computing Sec-WebSocket-Accept, and the HTTP responses that accept or
- * refuse it. Pure functions over header values; the server writes the
- * strings they return.
- */
 import { createHash, randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-/** §1.3: the GUID appended to the client's key before hashing. */
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-/** §4.2.2 step 5.4: base64(SHA-1(key + GUID)). */
 export function acceptKey(key) {
     return createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
 }
-/** A fresh Sec-WebSocket-Key: 16 random bytes, base64 (§4.1). */
 export function generateKey() {
     return randomBytes(16).toString('base64');
 }
-/** 22 base64 characters and "==" decode to exactly 16 bytes (§4.2.1 item 5). */
 const KEY_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
-/** Splits a comma-separated header into lower-case tokens (§4.2.1 items 3 and 4). */
 function tokens(value) {
     if (!value)
         return [];
@@ -27,7 +16,6 @@ function tokens(value) {
 function refuse(status, reason, headers) {
     return headers ? { ok: false, status, reason, headers } : { ok: false, status, reason };
 }
-/** Checks an upgrade request against §4.2.1 and the server's own policy. Never throws. */
 export function checkUpgradeRequest(req, options = {}) {
     const h = req.headers;
     if (req.method !== 'GET')
@@ -48,7 +36,6 @@ export function checkUpgradeRequest(req, options = {}) {
         return refuse(400, 'Upgrade must name websocket');
     if (!tokens(h.connection).includes('upgrade'))
         return refuse(400, 'Connection must include Upgrade');
-    // §4.2.2: an unsupported version gets 426 and the versions we speak.
     if (h['sec-websocket-version'] !== '13') {
         return refuse(426, 'only WebSocket version 13 is supported', { 'Sec-WebSocket-Version': '13' });
     }
@@ -69,7 +56,6 @@ export function checkUpgradeRequest(req, options = {}) {
     }
     return { ok: true, key: key.trim(), protocol };
 }
-/** The 101 response that completes the handshake (§4.2.2 step 5). */
 export function acceptResponse(key, protocol, extensions) {
     let response = 'HTTP/1.1 101 Switching Protocols\r\n' +
         'Upgrade: websocket\r\n' +
@@ -77,12 +63,10 @@ export function acceptResponse(key, protocol, extensions) {
         `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n`;
     if (protocol !== undefined)
         response += `Sec-WebSocket-Protocol: ${protocol}\r\n`;
-    // §9.1: the extensions the server accepted, in the form it uses them.
     if (extensions !== undefined && extensions !== '')
         response += `Sec-WebSocket-Extensions: ${extensions}\r\n`;
     return response + '\r\n';
 }
-/** A plain-text HTTP error response that also closes the connection. */
 export function errorResponse(status, message, headers = {}) {
     const body = `${message}\n`;
     let response = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +

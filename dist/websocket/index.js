@@ -1,4 +1,3 @@
-/** The WebSocket protocol layer (RFC 6455). Knows nothing of chat. */
 export { CloseCode, isValidCloseCode } from "./close-codes.js";
 export { applyMask } from "./mask.js";
 export { Utf8Validator, isValidUtf8 } from "./utf8.js";

@@ -1,28 +1,9 @@
-/**
- * Negotiating permessage-deflate (RFC 7692 §5 and §7): what a server answers
- * to a client's offers, what a client offers and how it reads the answer.
- * Pure functions over header values; the result says how each side
- * compresses and inflates.
- *
- * Our server always answers `server_no_context_takeover;
- * client_no_context_takeover`: every message is compressed and inflated on
- * its own, so a server connection keeps no zlib state at all between
- * messages (memory per connection), and one compressed broadcast frame is
- * valid for every recipient. Our client never uses context takeover when it
- * compresses (always allowed), but inflates whatever the server chose.
- */
 import { parseExtensions } from "./extensions.js";
 export const EXTENSION_NAME = 'permessage-deflate';
 const DEFAULT_THRESHOLD = 1024;
-/** §7.1.2.1/§7.1.2.2: a decimal 8-15, no leading zero. */
 function windowBits(value) {
     return typeof value === 'string' && /^(8|9|1[0-5])$/.test(value) ? Number(value) : undefined;
 }
-/**
- * The parameters of one permessage-deflate element, or undefined if any is
- * unknown, repeated, or has an invalid value (§7: decline such an offer;
- * in a response they fail the connection).
- */
 function readParams(params) {
     const seen = new Set();
     const out = {
@@ -37,7 +18,7 @@ function readParams(params) {
         seen.add(name);
         if (name === 'server_no_context_takeover' || name === 'client_no_context_takeover') {
             if (value !== true)
-                return undefined; // §7.1.1: these take no value
+                return undefined;
             if (name === 'server_no_context_takeover')
                 out.serverNoContextTakeover = true;
             else
@@ -46,12 +27,12 @@ function readParams(params) {
         else if (name === 'server_max_window_bits') {
             const bits = windowBits(value);
             if (bits === undefined)
-                return undefined; // §7.1.2.1: a value is required
+                return undefined;
             out.serverMaxWindowBits = bits;
         }
         else if (name === 'client_max_window_bits') {
             if (value === true)
-                out.clientMaxWindowBits = true; // §7.1.2.2: may come without a value
+                out.clientMaxWindowBits = true;
             else {
                 const bits = windowBits(value);
                 if (bits === undefined)
@@ -75,11 +56,6 @@ function settings(options) {
         memLevel: options.memLevel ?? 8,
     };
 }
-/**
- * Server side: accepts the first acceptable permessage-deflate offer in the
- * client's header, or returns undefined (decline: the connection goes on
- * without compression; a bad offer never fails the handshake).
- */
 export function acceptDeflateOffer(header, options) {
     if (header === undefined)
         return undefined;
@@ -95,10 +71,6 @@ export function acceptDeflateOffer(header, options) {
         const ours = clampBits(options.maxWindowBits);
         const compressWindowBits = Math.min(ours, params.serverMaxWindowBits ?? 15);
         let response = `${EXTENSION_NAME}; server_no_context_takeover; client_no_context_takeover`;
-        // §7.1.2.1: the answer may carry server_max_window_bits only to accept
-        // one that was offered, with the same or a smaller value. We never send
-        // client_max_window_bits (§7.1.2.2 forbids it unless offered, and we
-        // inflate with the largest window anyway).
         if (params.serverMaxWindowBits !== undefined)
             response += `; server_max_window_bits=${compressWindowBits}`;
         return {
@@ -111,10 +83,7 @@ export function acceptDeflateOffer(header, options) {
     }
     return undefined;
 }
-/** Client side: the offer to send. */
 export function deflateOffer(options) {
-    // We never compress with context takeover; saying so lets the server free
-    // its inflater between messages.
     let offer = `${EXTENSION_NAME}; client_no_context_takeover`;
     if (options.serverNoContextTakeover)
         offer += '; server_no_context_takeover';
@@ -122,11 +91,6 @@ export function deflateOffer(options) {
         offer += `; server_max_window_bits=${clampBits(options.serverMaxWindowBits)}`;
     return offer;
 }
-/**
- * Client side: reads the server's answer to `deflateOffer(options)`. Returns
- * the agreement, or a reason to fail the connection (§7: the answer must be
- * one valid permessage-deflate element, with nothing we did not allow).
- */
 export function acceptDeflateResponse(header, options) {
     const answers = parseExtensions(header);
     if (answers === undefined || answers.length !== 1 || answers[0].name !== EXTENSION_NAME) {
@@ -135,7 +99,6 @@ export function acceptDeflateResponse(header, options) {
     const params = readParams(answers[0].params);
     if (params === undefined)
         return `invalid permessage-deflate parameters: ${header}`;
-    // §7.1.2.2: we did not offer client_max_window_bits, so it must not come back.
     if (params.clientMaxWindowBits !== undefined)
         return 'server sent client_max_window_bits we did not offer';
     const asked = options.serverMaxWindowBits;

@@ -1,9 +1,3 @@
-/**
- * The server side: attaches to an `http.Server` or `https.Server`, runs the
- * opening handshake on its `upgrade` events and hands out connections.
- * Owns the limits that span connections (counts per server and per address,
- * the handshake timeout, the heartbeat round).
- */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { CloseCode } from "./close-codes.js";
@@ -11,9 +5,6 @@ import { ReadyState, WebSocketConnection } from "./connection.js";
 import { addressGroup } from "./address.js";
 import { acceptResponse, checkUpgradeRequest, errorResponse } from "./handshake.js";
 import { acceptDeflateOffer } from "./permessage-deflate.js";
-// Not `import ... from 'node:tls'`: an ES import of node:tls builds its whole
-// namespace, which reads the lazy `rootCertificates` and keeps ~150 root CA
-// certificates (about 220 KB) on every process's heap, TLS or not.
 const { Server: TlsServer } = createRequire(import.meta.url)('node:tls');
 export class WebSocketServer extends EventEmitter {
     connections = new Set();
@@ -30,24 +21,18 @@ export class WebSocketServer extends EventEmitter {
             this.heartbeatTimer.unref();
         }
     }
-    /** Serves WebSocket upgrades on `server` (plain requests stay the server's business). */
     attach(server) {
         server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
         const timeout = this.options.handshakeTimeoutMs ?? 10_000;
         if (timeout > 0) {
-            // A client that connects and then sends nothing, or dribbles its request,
-            // is dropped; the timer is cleared once the socket is upgraded or used for HTTP.
-            // (No closure per socket: the timer gets the socket as its argument.)
             const onConnection = (socket) => {
                 handshakeTimers.set(socket, setTimeout(dropSocket, timeout, socket).unref());
             };
-            // Over TLS, the request arrives on the TLS socket, not the raw TCP one.
             server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', onConnection);
             server.on('request', (req) => endHandshakeTimer(req.socket));
         }
         return this;
     }
-    /** Runs the handshake for one `upgrade` event. Never throws. */
     handleUpgrade(req, socket, head) {
         socket.on('error', destroyOnError);
         const result = checkUpgradeRequest(req, this.options);
@@ -88,11 +73,6 @@ export class WebSocketServer extends EventEmitter {
         this.perAddress.set(group, fromAddress + 1);
         this.emit('connection', connection, req);
     }
-    /**
-     * Stops accepting upgrades and closes every connection with `code`
-     * (1001 "going away" by default). Resolves once all are closed; the close
-     * timeout bounds how long an unresponsive peer can delay that.
-     */
     async closeAll(code = CloseCode.GOING_AWAY, reason = 'server shutting down') {
         this.accepting = false;
         if (this.heartbeatTimer)
@@ -106,7 +86,6 @@ export class WebSocketServer extends EventEmitter {
         }
         await Promise.all(waiting);
     }
-    /** Bookkeeping when a connection ends: one function shared by all of them. */
     forget = (connection) => {
         this.connections.delete(connection);
         const address = addressGroup(connection.remoteAddress ?? '');
@@ -126,12 +105,10 @@ export class WebSocketServer extends EventEmitter {
         this.emit('rejected', status, reason, req);
         if (socket.writable)
             socket.end(errorResponse(status, reason, headers));
-        // Do not wait forever for a peer that never reads the answer.
         setTimeout(() => socket.destroy(), 1000).unref();
     }
 }
 const handshakeTimers = new WeakMap();
-/** Shared by every socket (no closure each): a reset before or during the handshake just ends it. */
 function destroyOnError() {
     this.destroy();
 }
@@ -139,7 +116,6 @@ function dropSocket(socket) {
     handshakeTimers.delete(socket);
     socket.destroy();
 }
-/** The request arrived in time: forget the socket's handshake timer (and free it). */
 function endHandshakeTimer(socket) {
     const timer = handshakeTimers.get(socket);
     if (timer === undefined)

@@ -3,7 +3,7 @@
  * the HTTP front (refusals), and the counters the chat wiring increments.
  * Created once per server; `dispose()` stops the event-loop sampler.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { type Counter, type Gauge, type Histogram, MetricsRegistry } from './metrics.ts';
 
 export interface ChatStats {
@@ -48,9 +48,19 @@ export function reasonLabel(reason: string): string {
 
 export function createServerMetrics(stats: () => ChatStats): ServerMetrics {
   const registry = new MetricsRegistry();
-  // Sampled by libuv between ticks: its mean/max say how late timers and I/O ran.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
+  // Sampled by libuv between ticks: its mean/max say how late timers and I/O ran. The
+  // lag is reported per interval between scrapes, so the sampler (and perf_hooks, which
+  // only it needs) starts at the first scrape: nothing is measured for nobody.
+  let loopDelay: IntervalHistogram | undefined;
+  let sampler: Promise<void> | undefined;
+  let disposed = false;
+  const startSampler = (): void => {
+    sampler ??= import('node:perf_hooks').then(({ monitorEventLoopDelay }) => {
+      if (disposed) return;
+      loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+    });
+  };
   let current: ChatStats | undefined;
   const stat = (key: keyof ChatStats) => () => (current ?? stats())[key];
 
@@ -86,28 +96,30 @@ export function createServerMetrics(stats: () => ChatStats): ServerMetrics {
   registry.gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved in bytes.', () => process.memoryUsage().heapTotal);
   registry.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript (buffers) in bytes.', () => process.memoryUsage().external);
   // Event-loop lag over the interval since the previous scrape (the sampler is reset on each render).
-  registry.gauge('nodejs_eventloop_lag_mean_seconds', 'Mean event-loop delay since the previous scrape.', () => nanos(loopDelay.mean));
-  registry.gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event-loop delay since the previous scrape.', () => nanos(loopDelay.percentile(99)));
-  registry.gauge('nodejs_eventloop_lag_max_seconds', 'Longest event-loop delay since the previous scrape.', () => nanos(loopDelay.max));
+  registry.gauge('nodejs_eventloop_lag_mean_seconds', 'Mean event-loop delay since the previous scrape.', () => nanos(loopDelay?.mean));
+  registry.gauge('nodejs_eventloop_lag_p99_seconds', '99th percentile event-loop delay since the previous scrape.', () => nanos(loopDelay?.percentile(99)));
+  registry.gauge('nodejs_eventloop_lag_max_seconds', 'Longest event-loop delay since the previous scrape.', () => nanos(loopDelay?.max));
 
   return {
     ...metrics,
     render() {
+      startSampler();
       current = stats();
       try {
         return registry.render();
       } finally {
         current = undefined;
-        loopDelay.reset();
+        loopDelay?.reset();
       }
     },
     dispose() {
-      loopDelay.disable();
+      disposed = true;
+      loopDelay?.disable();
     },
   };
 }
 
-/** The sampler reports nanoseconds (NaN before its first sample). */
-function nanos(value: number): number {
-  return Number.isFinite(value) ? value / 1e9 : 0;
+/** The sampler reports nanoseconds (NaN before its first sample; undefined before the first scrape). */
+function nanos(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) ? value / 1e9 : 0;
 }

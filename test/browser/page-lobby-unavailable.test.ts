@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createChatServer, type ChatServer } from '../../lib/server/chat-server.ts';
+import { createChatServer, loadClusterSupport, type ChatServer } from '../../lib/server/chat-server.ts';
 import { createLogger } from '../../lib/server/logger.ts';
 import { defaultServerOptions } from '../../lib/server/options.ts';
 import { startRedis, type RunningRedis } from '../helpers/redis-server.ts';
@@ -31,6 +31,7 @@ interface Cluster {
 async function startClusterServer(redisPort: number): Promise<Cluster> {
   const options = defaultServerOptions({ port: 0, host: '127.0.0.1', heartbeat: 0, redis: `redis://127.0.0.1:${redisPort}/0` });
   const log: string[] = [];
+  await loadClusterSupport();
   const chat = createChatServer(options, createLogger('info', (line) => log.push(line)));
   const address = await chat.listen();
   return { chat, http: `http://127.0.0.1:${address.port}`, log };

@@ -7,7 +7,7 @@
  * the single-process tests run against one process of a cluster. Unset: one
  * process, no Redis.
  */
-import { createChatServer, type ChatServer } from '../../lib/server/chat-server.ts';
+import { createChatServer, loadClusterSupport, type ChatServer } from '../../lib/server/chat-server.ts';
 import { createLogger } from '../../lib/server/logger.ts';
 import { defaultServerOptions, type ServerOptions } from '../../lib/server/options.ts';
 import { eventually, spawnServer, type ServerProcess } from './cluster.ts';
@@ -26,6 +26,7 @@ export async function startChatServer(overrides: Partial<ServerOptions> = {}): P
   const clusterUrl = process.env.CHAT_TEST_REDIS_URL || undefined;
   const options = defaultServerOptions({ port: 0, host: '127.0.0.1', heartbeat: 0, ...(clusterUrl ? { redis: clusterUrl } : {}), ...overrides });
   const log: string[] = [];
+  if (options.redis) await loadClusterSupport();
   const chat = createChatServer(options, createLogger(options.logLevel, (line) => log.push(line)));
   const address = await chat.listen();
   const http = `http://127.0.0.1:${address.port}`;
