@@ -1,0 +1,16 @@
+import type { Duplex } from 'node:stream';
+/**
+ * Whether the shared buffer may be used for `socket`: a plain TCP socket
+ * (libuv copies to the kernel, or keeps the buffer with the write request
+ * when it cannot). A TLS socket or any other stream gets buffers of its own,
+ * since it may keep a reference to what it was given.
+ */
+export declare function sharesGather(socket: Duplex): boolean;
+/** `frames` in one buffer: a view of the shared buffer, or a new buffer if they do not fit. */
+export declare function gatherShared(frames: readonly Buffer[], totalBytes: number): Buffer;
+/**
+ * Call right after `socket.write(data)`. Bytes the socket has not handed to
+ * the kernel yet (`writableLength`) are still read from `data`: if that is
+ * the shared buffer, it now belongs to the socket.
+ */
+export declare function afterSharedWrite(socket: Duplex, data: Buffer): void;
