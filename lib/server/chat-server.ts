@@ -27,8 +27,8 @@ export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 /**
  * The cluster's code (the Redis log, its client and protocol), loaded only
  * by a process that needs it: every module's code stays on the V8 heap, and
- * a smaller heap means fewer full collections under load (see README,
- * "Where the heap goes").
+ * a smaller heap means fewer full collections under load (README,
+ * "Performance").
  */
 let RedisLogClass: typeof RedisLog | undefined;
 
