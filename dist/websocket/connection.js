@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { CloseCode } from "./close-codes.js";
-import { afterSharedWrite, gatherShared, sharesGather } from "./gather.js";
+import { afterWrite, gatherFrames } from "./gather.js";
 import { ReadyState, WebSocketProtocol } from "./protocol.js";
 export { ReadyState } from "./protocol.js";
 const OWNER = Symbol('wschat.connection');
@@ -121,13 +121,11 @@ export class WebSocketConnection extends EventEmitter {
         this.queued = false;
         const count = this.pending.length;
         if (count > 0 && this.socket.writable) {
-            const shared = count > 1 && sharesGather(this.socket);
-            const data = count === 1 ? this.pending[0] : shared ? gatherShared(this.pending, this.pendingBytes) : Buffer.concat(this.pending, this.pendingBytes);
+            const data = count === 1 ? this.pending[0] : gatherFrames(this.socket, this.pending, this.pendingBytes);
             this.pending = [];
             this.pendingBytes = 0;
             this.socket.write(data);
-            if (shared)
-                afterSharedWrite(this.socket, data);
+            afterWrite(this.socket, data);
         }
         if (this.endAfterFlush) {
             this.endAfterFlush = false;

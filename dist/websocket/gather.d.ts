@@ -6,11 +6,14 @@ import type { Duplex } from 'node:stream';
  * since it may keep a reference to what it was given.
  */
 export declare function sharesGather(socket: Duplex): boolean;
-/** `frames` in one buffer: a view of the shared buffer, or a new buffer if they do not fit. */
-export declare function gatherShared(frames: readonly Buffer[], totalBytes: number): Buffer;
+/**
+ * `frames` in one buffer for one write to `socket`: a view of the shared
+ * buffer when the socket may use it and they fit, else a new buffer.
+ */
+export declare function gatherFrames(socket: Duplex, frames: readonly Buffer[], totalBytes: number): Buffer;
 /**
  * Call right after `socket.write(data)`. Bytes the socket has not handed to
  * the kernel yet (`writableLength`) are still read from `data`: if that is
  * the shared buffer, it now belongs to the socket.
  */
-export declare function afterSharedWrite(socket: Duplex, data: Buffer): void;
+export declare function afterWrite(socket: Duplex, data: Buffer): void;

@@ -4,8 +4,8 @@ let shared;
 export function sharesGather(socket) {
     return socket instanceof Socket && socket.encrypted !== true;
 }
-export function gatherShared(frames, totalBytes) {
-    if (totalBytes > SHARED_BYTES)
+export function gatherFrames(socket, frames, totalBytes) {
+    if (totalBytes > SHARED_BYTES || !sharesGather(socket))
         return Buffer.concat(frames, totalBytes);
     const buffer = (shared ??= Buffer.allocUnsafeSlow(SHARED_BYTES));
     let offset = 0;
@@ -15,7 +15,7 @@ export function gatherShared(frames, totalBytes) {
     }
     return buffer.subarray(0, totalBytes);
 }
-export function afterSharedWrite(socket, data) {
+export function afterWrite(socket, data) {
     if (shared !== undefined && data.buffer === shared.buffer && socket.writableLength > 0)
         shared = undefined;
 }

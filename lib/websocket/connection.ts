@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from './close-codes.ts';
 import type { WebSocketError } from './errors.ts';
-import { afterSharedWrite, gatherShared, sharesGather } from './gather.ts';
+import { afterWrite, gatherFrames } from './gather.ts';
 import type { NegotiatedDeflate } from './permessage-deflate.ts';
 import type { PreparedMessage } from './prepared.ts';
 import { ReadyState, WebSocketProtocol, type ProtocolHandler, type SendOptions } from './protocol.ts';
@@ -227,12 +227,11 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     this.queued = false;
     const count = this.pending.length;
     if (count > 0 && this.socket.writable) {
-      const shared = count > 1 && sharesGather(this.socket);
-      const data = count === 1 ? this.pending[0]! : shared ? gatherShared(this.pending, this.pendingBytes) : Buffer.concat(this.pending, this.pendingBytes);
+      const data = count === 1 ? this.pending[0]! : gatherFrames(this.socket, this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
       this.socket.write(data);
-      if (shared) afterSharedWrite(this.socket, data);
+      afterWrite(this.socket, data);
     }
     if (this.endAfterFlush) {
       this.endAfterFlush = false;

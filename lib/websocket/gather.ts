@@ -28,9 +28,12 @@ export function sharesGather(socket: Duplex): boolean {
   return socket instanceof Socket && (socket as Socket & { encrypted?: boolean }).encrypted !== true;
 }
 
-/** `frames` in one buffer: a view of the shared buffer, or a new buffer if they do not fit. */
-export function gatherShared(frames: readonly Buffer[], totalBytes: number): Buffer {
-  if (totalBytes > SHARED_BYTES) return Buffer.concat(frames, totalBytes);
+/**
+ * `frames` in one buffer for one write to `socket`: a view of the shared
+ * buffer when the socket may use it and they fit, else a new buffer.
+ */
+export function gatherFrames(socket: Duplex, frames: readonly Buffer[], totalBytes: number): Buffer {
+  if (totalBytes > SHARED_BYTES || !sharesGather(socket)) return Buffer.concat(frames, totalBytes);
   const buffer = (shared ??= Buffer.allocUnsafeSlow(SHARED_BYTES));
   let offset = 0;
   for (const frame of frames) {
@@ -45,6 +48,6 @@ export function gatherShared(frames: readonly Buffer[], totalBytes: number): Buf
  * the kernel yet (`writableLength`) are still read from `data`: if that is
  * the shared buffer, it now belongs to the socket.
  */
-export function afterSharedWrite(socket: Duplex, data: Buffer): void {
+export function afterWrite(socket: Duplex, data: Buffer): void {
   if (shared !== undefined && data.buffer === shared.buffer && socket.writableLength > 0) shared = undefined;
 }

@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import tls from 'node:tls';
 import { connect } from '../../lib/websocket/client.ts';
 import type { WebSocketConnection } from '../../lib/websocket/connection.ts';
-import { afterSharedWrite, gatherShared, sharesGather } from '../../lib/websocket/gather.ts';
+import { afterWrite, gatherFrames, sharesGather } from '../../lib/websocket/gather.ts';
 import { WebSocketServer } from '../../lib/websocket/server.ts';
 
 const T = { timeout: 20_000 };
@@ -25,21 +25,24 @@ describe('gather buffer', () => {
   });
 
   test('a view of one buffer while writes complete; a new buffer once a socket keeps one', () => {
+    const tcp = new net.Socket();
     const frames = [Buffer.from('abc'), Buffer.from('defg')];
-    const first = gatherShared(frames, 7);
+    const first = gatherFrames(tcp, frames, 7);
     assert.equal(first.toString(), 'abcdefg');
     const done = { writableLength: 0 } as unknown as net.Socket;
-    afterSharedWrite(done, first);
-    const second = gatherShared([Buffer.from('xy'), Buffer.from('z')], 3);
+    afterWrite(done, first);
+    const second = gatherFrames(tcp, [Buffer.from('xy'), Buffer.from('z')], 3);
     assert.equal(second.buffer, first.buffer, 'reused after a write that completed');
     const waiting = { writableLength: 3 } as unknown as net.Socket;
-    afterSharedWrite(waiting, second);
-    const third = gatherShared([Buffer.from('1'), Buffer.from('2')], 2);
+    afterWrite(waiting, second);
+    const third = gatherFrames(tcp, [Buffer.from('1'), Buffer.from('2')], 2);
     assert.notEqual(third.buffer, second.buffer, 'the waiting socket keeps its bytes');
     assert.equal(second.toString(), 'xyz');
     // Larger than the shared buffer: a buffer of its own.
     const big = Buffer.alloc(200 * 1024, 1);
-    assert.notEqual(gatherShared([big, big], 400 * 1024).buffer, third.buffer);
+    assert.notEqual(gatherFrames(tcp, [big, big], 400 * 1024).buffer, third.buffer);
+    // A stream that may keep what it is given: a buffer of its own.
+    assert.notEqual(gatherFrames(new PassThrough(), [Buffer.from('a'), Buffer.from('b')], 2).buffer, third.buffer);
   });
 
   test('a peer that stops reading gets every byte intact while others keep writing', T, async (t) => {
